@@ -1,0 +1,243 @@
+"""The landmark series: what pose extraction produces, saved so analysis never reruns inference.
+
+Two types:
+
+* :class:`LandmarkSeries` -- everything the pose model returned for a video: up to
+  ``P`` people per frame, in MediaPipe's own (unordered) order. Saved as ``.npz``.
+* :class:`PersonTrack` -- one person's landmarks over time (the screened subject),
+  chosen from a series by :mod:`lunge_screen.subject`.
+
+Array conventions (``T`` frames, ``P`` people, 33 MediaPipe landmarks):
+
+* ``image``: ``(T, P, 33, 3)`` float32 -- x and y in **pixels** of the full display
+  frame (x right, y down, origin top-left) and MediaPipe's relative depth ``z``
+  scaled by the frame width (pixels; smaller = nearer the camera). NaN where no person.
+* ``world``: ``(T, P, 33, 3)`` float32 -- metres, origin between the hips, x/y/z
+  as MediaPipe's world landmarks (y down, z smaller = nearer the camera).
+* ``visibility``, ``presence``: ``(T, P, 33)`` float32 in [0, 1], NaN where no person.
+* ``time``: ``(T,)`` float64 seconds from the video's first frame.
+* ``frame_index``: ``(T,)`` int64 index of the source frame (0-based, whole video).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .errors import SeriesFileError
+
+SCHEMA = "lunge-screen/landmarks"
+SCHEMA_VERSION = 1
+
+# MediaPipe Pose landmark indices used by the analysis.
+NOSE = 0
+L_EYE, R_EYE = 2, 5
+L_EAR, R_EAR = 7, 8
+L_SHOULDER, R_SHOULDER = 11, 12
+L_HIP, R_HIP = 23, 24
+L_KNEE, R_KNEE = 25, 26
+L_ANKLE, R_ANKLE = 27, 28
+L_HEEL, R_HEEL = 29, 30
+L_FOOT, R_FOOT = 31, 32
+N_LANDMARKS = 33
+
+#: Index pairs (left, right) swapped when the person's sides are exchanged.
+LEFT_RIGHT_PAIRS = [(1, 4), (2, 5), (3, 6), (7, 8), (9, 10)] + [(i, i + 1) for i in range(11, 33, 2)]
+
+
+def swap_permutation() -> np.ndarray:
+    """Landmark permutation that exchanges every left landmark with its right twin."""
+    perm = np.arange(N_LANDMARKS)
+    for a, b in LEFT_RIGHT_PAIRS:
+        perm[a], perm[b] = b, a
+    return perm
+
+
+@dataclass
+class SourceInfo:
+    """Where a series came from: the video and the extraction settings."""
+
+    video: str
+    width: int
+    height: int
+    fps: float
+    n_frames: int
+    rotation: int = 0
+    codec: str = ""
+    model: str = ""
+    model_sha256: str = ""
+    mediapipe_version: str = ""
+    settings: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class LandmarkSeries:
+    """Raw multi-person pose-model output for a video (see the module docstring for shapes)."""
+
+    time: np.ndarray
+    frame_index: np.ndarray
+    image: np.ndarray
+    world: np.ndarray
+    visibility: np.ndarray
+    presence: np.ndarray
+    source: SourceInfo
+
+    def __post_init__(self) -> None:
+        t = len(self.time)
+        for name in ("frame_index", "image", "world", "visibility", "presence"):
+            arr = getattr(self, name)
+            if len(arr) != t:
+                raise ValueError(f"{name} has {len(arr)} frames, time has {t}")
+
+    @property
+    def n_frames(self) -> int:
+        return len(self.time)
+
+    @property
+    def max_people(self) -> int:
+        return self.image.shape[1]
+
+    def people_per_frame(self) -> np.ndarray:
+        """Number of people detected in each frame, shape ``(T,)``."""
+        return np.sum(~np.isnan(self.image[:, :, 0, 0]), axis=1)
+
+    @classmethod
+    def empty(cls, source: SourceInfo, max_people: int) -> LandmarkSeries:
+        return cls(
+            time=np.zeros(0),
+            frame_index=np.zeros(0, dtype=np.int64),
+            image=np.zeros((0, max_people, N_LANDMARKS, 3), np.float32),
+            world=np.zeros((0, max_people, N_LANDMARKS, 3), np.float32),
+            visibility=np.zeros((0, max_people, N_LANDMARKS), np.float32),
+            presence=np.zeros((0, max_people, N_LANDMARKS), np.float32),
+            source=source,
+        )
+
+    @classmethod
+    def concatenate(cls, parts: list[LandmarkSeries]) -> LandmarkSeries:
+        """Join series of consecutive segments of one video, in frame order."""
+        if not parts:
+            raise ValueError("nothing to concatenate")
+        parts = sorted(parts, key=lambda s: int(s.frame_index[0]) if s.n_frames else -1)
+        p = max(s.max_people for s in parts)
+
+        def pad(a: np.ndarray) -> np.ndarray:
+            if a.shape[1] == p:
+                return a
+            shape = list(a.shape)
+            shape[1] = p - a.shape[1]
+            return np.concatenate([a, np.full(shape, np.nan, a.dtype)], axis=1)
+
+        out = cls(
+            time=np.concatenate([s.time for s in parts]),
+            frame_index=np.concatenate([s.frame_index for s in parts]),
+            image=np.concatenate([pad(s.image) for s in parts]),
+            world=np.concatenate([pad(s.world) for s in parts]),
+            visibility=np.concatenate([pad(s.visibility) for s in parts]),
+            presence=np.concatenate([pad(s.presence) for s in parts]),
+            source=parts[0].source,
+        )
+        if np.any(np.diff(out.frame_index) <= 0):
+            raise ValueError("segments overlap or are out of order")
+        return out
+
+    # ---- file I/O -------------------------------------------------------------------------
+    def save(self, path: str | os.PathLike) -> Path:
+        """Write the series to ``path`` (``.npz``) atomically: a temporary file, then rename."""
+        path = Path(path)
+        meta = {"schema": SCHEMA, "schema_version": SCHEMA_VERSION, "source": asdict(self.source)}
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                np.savez_compressed(
+                    f,
+                    meta=np.array(json.dumps(meta)),
+                    time=self.time.astype(np.float64),
+                    frame_index=self.frame_index.astype(np.int64),
+                    image=self.image.astype(np.float32),
+                    world=self.world.astype(np.float32),
+                    visibility=self.visibility.astype(np.float32),
+                    presence=self.presence.astype(np.float32),
+                )
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return path
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> LandmarkSeries:
+        """Read a series written by :meth:`save`.
+
+        Raises
+        ------
+        SeriesFileError
+            Missing, unreadable, or not a lunge-screen landmark file of a known schema version.
+        """
+        path = Path(path)
+        if not path.is_file():
+            raise SeriesFileError(f"{path}: no such landmark file")
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                meta = json.loads(str(z["meta"]))
+                arrays = {k: z[k] for k in ("time", "frame_index", "image", "world", "visibility", "presence")}
+        except (OSError, ValueError, KeyError, json.JSONDecodeError) as exc:
+            raise SeriesFileError(f"{path}: not a lunge-screen landmark file ({exc})") from None
+        if meta.get("schema") != SCHEMA:
+            raise SeriesFileError(f"{path}: not a lunge-screen landmark file")
+        if meta.get("schema_version") != SCHEMA_VERSION:
+            raise SeriesFileError(
+                f"{path}: landmark file schema version {meta.get('schema_version')} is not supported "
+                f"(this version reads {SCHEMA_VERSION}); extract the landmarks again"
+            )
+        try:
+            return cls(source=SourceInfo(**meta["source"]), **arrays)
+        except (TypeError, ValueError) as exc:
+            raise SeriesFileError(f"{path}: inconsistent landmark file ({exc})") from None
+
+
+@dataclass
+class PersonTrack:
+    """One person's landmarks over time (shapes as :class:`LandmarkSeries` without the people axis).
+
+    ``image`` ``(T, 33, 3)`` pixels, ``world`` ``(T, 33, 3)`` metres, ``visibility`` ``(T, 33)``;
+    frames where the person was not found hold NaN.
+    """
+
+    time: np.ndarray
+    frame_index: np.ndarray
+    image: np.ndarray
+    world: np.ndarray
+    visibility: np.ndarray
+    width: int
+    height: int
+
+    @property
+    def n_frames(self) -> int:
+        return len(self.time)
+
+    @property
+    def found(self) -> np.ndarray:
+        """Boolean ``(T,)``: the person was detected in this frame."""
+        return ~np.isnan(self.image[:, L_HIP, 0])
+
+    def xy(self, landmark: int) -> np.ndarray:
+        """Pixel coordinates ``(T, 2)`` of one landmark."""
+        return self.image[:, landmark, :2]
+
+    def swapped(self, mask: np.ndarray | None = None) -> PersonTrack:
+        """A copy with left and right landmarks exchanged (in the frames where ``mask`` is true)."""
+        perm = swap_permutation()
+        mask = np.ones(self.n_frames, bool) if mask is None else np.asarray(mask, bool)
+        image, world, vis = self.image.copy(), self.world.copy(), self.visibility.copy()
+        image[mask] = self.image[mask][:, perm]
+        world[mask] = self.world[mask][:, perm]
+        vis[mask] = self.visibility[mask][:, perm]
+        return PersonTrack(self.time, self.frame_index, image, world, vis, self.width, self.height)
