@@ -60,8 +60,14 @@ class ExtractSettings:
 
 
 @contextlib.contextmanager
-def _quiet_native_stderr():
-    """Silence the C++ log lines MediaPipe/TFLite print to fd 2 while a model loads."""
+def quiet_native_stderr():
+    """Silence the C++ log lines MediaPipe/TFLite print to file descriptor 2.
+
+    MediaPipe's native code logs to fd 2 directly (model load, tensor alignment,
+    accelerator teardown), which Python cannot filter. Python exceptions are
+    objects and still propagate; :class:`lunge_screen.progress.ProgressBar` writes
+    to its own copy of the original stderr, so progress stays visible.
+    """
     try:
         saved = os.dup(2)
     except OSError:  # no usable stderr: nothing to silence
@@ -96,7 +102,7 @@ class PoseEstimator:
             min_tracking_confidence=settings.min_tracking_confidence,
         )
         try:
-            with _quiet_native_stderr():
+            with quiet_native_stderr():
                 self._landmarker = vision.PoseLandmarker.create_from_options(options)
         except (RuntimeError, ValueError) as exc:
             raise ModelError(f"cannot load pose model {model.path}: {str(exc).splitlines()[0]}") from None
@@ -216,6 +222,9 @@ _WORKER: dict = {}
 
 
 def _worker_init(model: ResolvedModel, settings: ExtractSettings, counter) -> None:
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)  # a worker's native log lines would only clutter the parent's terminal
+    os.close(devnull)
     _WORKER["estimator"] = PoseEstimator(model, settings)
     _WORKER["counter"] = counter
 
@@ -327,7 +336,7 @@ def extract_landmarks(
             progress(done[0], total)
 
     if len(segments) == 1:
-        with PoseEstimator(resolved, settings) as est:
+        with quiet_native_stderr(), PoseEstimator(resolved, settings) as est:
             arrays = _run(est, video, info, indices, int(indices[0]), settings.max_side, tick)
         parts = [LandmarkSeries(*arrays, source=source)]
     else:

@@ -6,6 +6,7 @@ logs are not flooded with carriage returns.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 
@@ -14,7 +15,14 @@ class ProgressBar:
     """Call the instance as ``bar(done, total)``; ``close()`` ends the line."""
 
     def __init__(self, label: str, unit: str = "frames", *, enabled: bool | None = None, stream=None) -> None:
-        self.stream = stream or sys.stderr
+        if stream is None:
+            # A private copy of the terminal's stderr: still visible while native
+            # libraries' log output on fd 2 is silenced (see pose.quiet_native_stderr).
+            try:
+                stream = os.fdopen(os.dup(sys.stderr.fileno()), "w", closefd=True)
+            except (OSError, ValueError, AttributeError):
+                stream = sys.stderr
+        self.stream = stream
         self.enabled = self.stream.isatty() if enabled is None else enabled
         self.label, self.unit = label, unit
         self.start = time.monotonic()
@@ -44,3 +52,5 @@ class ProgressBar:
         if self._shown:
             self.stream.write("\n")
             self.stream.flush()
+        if self.stream is not sys.stderr:
+            self.stream.close()

@@ -96,10 +96,10 @@ def _open(path: Path):
         raise NotAVideoError(f"{path}: the file is empty (0 bytes)")
     try:
         container = av.open(str(path), mode="r")
-    except (av.error.InvalidDataError, av.error.ValueError, av.error.EOFError) as exc:
-        raise NotAVideoError(f"{path}: not a readable video file ({exc.strerror or exc})") from None
     except av.error.FFmpegError as exc:
-        raise NotAVideoError(f"{path}: cannot open ({exc.strerror or exc})") from None
+        raise NotAVideoError(f"{path}: not a readable video file ({exc.strerror or exc})") from None
+    except (OSError, ValueError) as exc:
+        raise NotAVideoError(f"{path}: cannot open ({exc})") from None
     if not container.streams.video:
         container.close()
         raise NotAVideoError(f"{path}: the file has no video stream")

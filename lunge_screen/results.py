@@ -1,0 +1,225 @@
+"""Typed results of an analysis, and their lossless JSON form.
+
+Units and signs (stable; part of the JSON schema, see docs/schema.md):
+
+* ``knee_over_foot``: the knee's horizontal offset from the foot's vertical axis as a
+  fraction of the leg's standing shank length; **positive = knee medial** (inward).
+* ``shank_tilt_deg``: the shank's tilt from vertical, degrees, positive = knee medial of the ankle.
+* ``kmd``: knee medial displacement from the hip-ankle line, fraction of standing leg
+  length, positive = medial; ``kmd_change`` is the same minus the leg's standing value.
+* ``fppa_deg``: frontal plane projection angle, degrees, positive = valgus; ``None``
+  whenever the thigh is too foreshortened for the angle to mean anything.
+* ``knee_flexion_deg``: 0 = straight, from the 3D world landmarks.
+* ``pelvic_obliquity_deg``: positive = the hip opposite the lead leg is lower (contralateral drop).
+* ``trunk_lean_deg``: positive = toward the lead leg's side.
+* Times in seconds from the first frame; frames are 0-based indices in the source video.
+* Legs are always the **person's** left and right.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import types
+import typing
+from dataclasses import dataclass, field
+from typing import Any
+
+SCHEMA = "lunge-screen/session"
+SCHEMA_VERSION = 1
+
+CATEGORIES = ("over foot", "slightly medial", "clearly medial", "lateral")
+
+
+@dataclass
+class LegMeasures:
+    """One knee's measures in one rep (the lead knee in a lunge, each knee in a squat)."""
+
+    leg: str
+    category: str | None = None
+    withheld_reason: str | None = None
+    knee_over_foot_bottom: float | None = None
+    knee_over_foot_peak: float | None = None
+    shank_tilt_bottom_deg: float | None = None
+    shank_tilt_peak_deg: float | None = None
+    kmd_bottom: float | None = None
+    kmd_change_bottom: float | None = None
+    kmd_change_peak: float | None = None
+    fppa_bottom_deg: float | None = None
+    fppa_invalid_reason: str | None = None
+    thigh_ratio_bottom: float | None = None
+    knee_flexion_bottom_deg: float | None = None
+    hip_and_foot_disagree: bool = False
+
+    @property
+    def measured(self) -> bool:
+        return self.category is not None
+
+
+@dataclass
+class Rep:
+    """One repetition."""
+
+    index: int
+    start_frame: int
+    bottom_frame: int
+    end_frame: int
+    start_s: float
+    bottom_s: float
+    end_s: float
+    lead: str
+    lead_confidence: float
+    depth: float
+    view: str
+    yaw_deg: float | None
+    pelvic_obliquity_deg: float | None = None
+    trunk_lean_deg: float | None = None
+    legs: list[LegMeasures] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def kind(self) -> str:
+        return "squat" if self.lead == "both" else "lunge"
+
+
+@dataclass
+class LegSummary:
+    """Per-leg summary over the reps in which this knee was assessed."""
+
+    leg: str
+    n_reps: int = 0
+    n_valid: int = 0
+    categories: dict[str, int] = field(default_factory=dict)
+    knee_over_foot_peak_median: float | None = None
+    knee_over_foot_peak_iqr: float | None = None
+    shank_tilt_peak_median_deg: float | None = None
+    kmd_change_median: float | None = None
+    fppa_median_deg: float | None = None
+    n_fppa_valid: int = 0
+    knee_flexion_median_deg: float | None = None
+    pelvic_obliquity_median_deg: float | None = None
+    rolls_inward: bool = False
+    n_inward: int = 0
+
+
+@dataclass
+class Asymmetry:
+    """Left-right difference of one measure (left minus right), against its smallest detectable difference."""
+
+    measure: str
+    left: float | None
+    right: float | None
+    difference: float | None
+    sdd: float
+    exceeds_sdd: bool
+    worse_leg: str | None
+
+
+@dataclass
+class Finding:
+    """The screen's plain-language result."""
+
+    pattern: str  # "none" | "left" | "right" | "both" | "not measurable"
+    flag: bool
+    summary: str
+    details: list[str] = field(default_factory=list)
+
+
+@dataclass
+class QualityWarning:
+    code: str
+    message: str
+
+
+@dataclass
+class InputInfo:
+    path: str
+    width: int
+    height: int
+    fps: float
+    n_frames: int
+    n_analysed_frames: int
+    duration_s: float
+    rotation: int = 0
+    codec: str = ""
+
+
+@dataclass
+class ModelInfo:
+    name: str
+    sha256: str
+    mediapipe_version: str
+
+
+@dataclass
+class SessionResult:
+    """Everything ``analyse`` found for one video (serialises to ``session.json``)."""
+
+    input: InputInfo
+    model: ModelInfo
+    settings: dict[str, Any]
+    view: str
+    yaw_deg: float | None
+    facing: str
+    reps: list[Rep]
+    legs: dict[str, LegSummary]
+    asymmetry: list[Asymmetry]
+    finding: Finding
+    warnings: list[QualityWarning]
+    software_version: str = ""
+    schema: str = SCHEMA
+    schema_version: int = SCHEMA_VERSION
+
+    # ---- JSON ---------------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        return _clean(dataclasses.asdict(self))
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), indent=indent, allow_nan=False, ensure_ascii=False)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SessionResult:
+        if data.get("schema") != SCHEMA:
+            raise ValueError("not a lunge-screen session")
+        if data.get("schema_version") != SCHEMA_VERSION:
+            raise ValueError(f"session schema version {data.get('schema_version')} is not {SCHEMA_VERSION}")
+        return _build(cls, data)
+
+    @classmethod
+    def from_json(cls, text: str) -> SessionResult:
+        return cls.from_dict(json.loads(text))
+
+
+def _clean(obj: Any) -> Any:
+    """NaN and infinities become ``None`` (JSON has no NaN); everything else unchanged."""
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {k: _clean(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_clean(v) for v in obj]
+    return obj
+
+
+def _build(tp: Any, value: Any) -> Any:
+    """Rebuild a value of type ``tp`` from its JSON form (dataclasses, lists, dicts, optionals)."""
+    if value is None:
+        return None
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        return _build(args[0], value) if len(args) == 1 else value
+    if dataclasses.is_dataclass(tp):
+        hints = typing.get_type_hints(tp)
+        kwargs = {f.name: _build(hints[f.name], value[f.name]) for f in dataclasses.fields(tp) if f.name in value}
+        return tp(**kwargs)
+    if origin is list:
+        (arg,) = typing.get_args(tp)
+        return [_build(arg, v) for v in value]
+    if origin is dict:
+        _, arg = typing.get_args(tp)
+        return {k: _build(arg, v) for k, v in value.items()}
+    if tp is float:
+        return float(value)
+    return value
