@@ -64,10 +64,7 @@ def analyse_path(
 ) -> tuple[LandmarkSeries, Analysis]:
     """Landmarks and full analysis of a video, or of a saved landmark file (no inference)."""
     path = Path(path)
-    if path.suffix.lower() in LANDMARK_SUFFIXES:
-        series = LandmarkSeries.load(path)
-    else:
-        series = extract(path, **extract_options)
+    series = LandmarkSeries.load(path) if path.suffix.lower() in LANDMARK_SUFFIXES else extract(path, **extract_options)
     return series, analyse_series(series, make_settings(thresholds, subject))
 
 

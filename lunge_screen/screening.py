@@ -210,10 +210,10 @@ def finding(
         )
         return Finding("both", True, summary, details)
     few = [s.leg for s in legs.values() if 0 < s.n_valid < t.min_reps_per_leg]
-    if few and not any(s.n_valid >= t.min_reps_per_leg and s.n_inward for s in legs.values()):
-        if any(s.n_inward for s in legs.values()):
-            summary = f"Inward knee movement seen, but too few measured {kind} to judge ({', '.join(few)} leg)."
-            return Finding("none", False, summary, details)
+    confident = any(s.n_valid >= t.min_reps_per_leg and s.n_inward for s in legs.values())
+    if few and not confident and any(s.n_inward for s in legs.values()):
+        summary = f"Inward knee movement seen, but too few measured {kind} to judge ({', '.join(few)} leg)."
+        return Finding("none", False, summary, details)
     summary = (
         "Neither knee rolls inward on this screen: the knees stay over the feet — "
         "no pattern consistent with gluteus medius weakness."

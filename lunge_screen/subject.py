@@ -99,9 +99,9 @@ def merge_disjoint(series: LandmarkSeries, ids: np.ndarray, max_gap_s: float = 2
             spans[tid] = (tt.min(), tt.max(), tt, pp)
         order = sorted(spans, key=lambda k: spans[k][0])
         for a in order:
-            a0, a1, at, ap = spans[a]
+            _a0, a1, at, ap = spans[a]
             for b in order:
-                b0, b1, bt, bp = spans[b]
+                b0, _b1, bt, bp = spans[b]
                 if b == a or b0 <= a1 or series.time[b0] - series.time[a1] > max_gap_s:
                     continue
                 if np.any(np.isin(bt, at)):
@@ -125,7 +125,7 @@ def choose_subject(series: LandmarkSeries, rule: str = "largest") -> tuple[Perso
     """The chosen person's track (NaN in frames where they were not seen) and how it was chosen."""
     if rule not in RULES:
         raise ValueError(f"unknown subject rule {rule!r}; choose one of {', '.join(RULES)}")
-    t_n, p_n = series.image.shape[:2]
+    t_n, _p_n = series.image.shape[:2]
     people = series.people_per_frame()
     # Linking also runs for one person per frame: the model can jump to someone else.
     ids = merge_disjoint(series, link_tracks(series))
@@ -148,10 +148,10 @@ def choose_subject(series: LandmarkSeries, rule: str = "largest") -> tuple[Perso
             else:
                 scores.append(np.nanmedian(cx[m]) + 1e-3 * m.sum())
         chosen = int(track_ids[int(np.argmax(scores))])
-    shape = (t_n,) + series.image.shape[2:]
+    shape = (t_n, *series.image.shape[2:])
     image = np.full(shape, np.nan, np.float32)
     world = np.full(shape, np.nan, np.float32)
-    vis = np.zeros((t_n,) + series.visibility.shape[2:], np.float32)
+    vis = np.zeros((t_n, *series.visibility.shape[2:]), np.float32)
     tt, pp = np.nonzero(ids == chosen)
     image[tt] = series.image[tt, pp]
     world[tt] = series.world[tt, pp]

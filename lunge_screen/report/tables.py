@@ -74,7 +74,7 @@ def rep_rows(result: SessionResult) -> list[dict[str, object]]:
                     "pelvic_obliquity_deg": r.pelvic_obliquity_deg,
                     "trunk_lean_deg": r.trunk_lean_deg,
                     "hip_and_foot_disagree": m.hip_and_foot_disagree if m.measured else None,
-                }  # fmt: skip
+                }
             )
     return rows
 
