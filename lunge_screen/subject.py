@@ -63,7 +63,7 @@ def link_tracks(series: LandmarkSeries) -> np.ndarray:
                 if d < 0.5 * max(last_size[tid], 1.0):
                     pairs.append((d, p, tid))
         used_p, used_t = set(), set()
-        for d, p, tid in sorted(pairs):
+        for _dist, p, tid in sorted(pairs):
             if p in used_p or tid in used_t:
                 continue
             ids[t, p] = tid
