@@ -164,7 +164,7 @@ def _summary_table(result) -> str:
 
 def cmd_analyse(args) -> int:
     from .api import analyse_path
-    from .report.tables import write_tables
+    from .outputs import OutputOptions, write_outputs
     from .screening import Thresholds
 
     out = Path(args.out)
@@ -185,10 +185,9 @@ def cmd_analyse(args) -> int:
     finally:
         if bar:
             bar.close()
-    out.mkdir(parents=True, exist_ok=True)
-    if Path(args.input).resolve() != (out / "landmarks.npz").resolve():
-        series.save(out / "landmarks.npz")
-    write_tables(analysis.result, None if args.no_frames else analysis.frame_table(), out)
+    is_video = not str(args.input).lower().endswith(".npz")
+    options = OutputOptions(frames_csv=not args.no_frames, landmarks=is_video)
+    write_outputs(analysis, series, out, video_path=args.input if is_video else None, options=options)
     if args.json:
         print(analysis.result.to_json())
     else:

@@ -311,7 +311,7 @@ def extract_landmarks(
     except ImportError:  # pragma: no cover
         mp_version = ""
     source = SourceInfo(
-        video=os.path.basename(video),
+        video=video,
         width=info.width,
         height=info.height,
         fps=info.fps,
