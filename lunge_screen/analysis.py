@@ -89,6 +89,19 @@ class Analysis:
         return cols
 
 
+def find_cuts(frame_change: np.ndarray, min_jump: float = 4.0, factor: float = 6.0) -> np.ndarray:
+    """Indices of frames that follow an edit cut: an image change far above the clip's typical one.
+
+    ``frame_change`` is :attr:`LandmarkSeries.frame_change` (grey levels of a 32x32
+    thumbnail). A cut is a change above both ``min_jump`` and ``factor`` times the median.
+    """
+    c = np.asarray(frame_change, float)
+    if not np.isfinite(c).any():
+        return np.zeros(0, int)
+    limit = max(min_jump, factor * float(np.nanmedian(c)))
+    return np.flatnonzero(np.nan_to_num(c) > limit)
+
+
 def _f(x: Any) -> float | None:
     """A finite float or None."""
     try:
@@ -254,6 +267,9 @@ def analyse_series(series: LandmarkSeries, settings: AnalysisSettings | None = N
     facing = orient.facing
     clip_yaw = float(np.nanmedian(yaw)) if np.isfinite(yaw).any() else float("nan")
     windows = find_reps(track, settings.reps, frontal=classify(clip_yaw, facing, settings.view) in FRONTAL_VIEWS)
+    cuts = find_cuts(series.frame_change)
+    cut_reps = [w for w in windows if np.any((cuts > w.start) & (cuts <= w.end))]
+    windows = [w for w in windows if w not in cut_reps]
     a = Analysis(
         result=None,  # type: ignore[arg-type]  (filled below)
         track=track,
@@ -297,6 +313,10 @@ def analyse_series(series: LandmarkSeries, settings: AnalysisSettings | None = N
     asym = asymmetries(summaries["left"], summaries["right"], t)
     src = series.source
     warnings = _session_warnings(a, reps, settings, src.fps)
+    if cuts.size:
+        at = ", ".join(f"{series.time[c]:.1f} s" for c in cuts[:5])
+        dropped = f"; {len(cut_reps)} rep(s) interrupted by a cut were not counted" if cut_reps else ""
+        warnings.append(QualityWarning("video_cut", f"the video cuts between shots at {at}{dropped}"))
     views = [r.view for r in reps]
     overall_view = max(set(views), key=views.count) if views else classify(clip_yaw, facing, settings.view)
     a.result = SessionResult(

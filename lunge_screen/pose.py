@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 
 from .errors import ModelError
@@ -204,17 +205,23 @@ def _run(
     world = np.full((n, p, N_LANDMARKS, 3), np.nan, np.float32)
     vis = np.full((n, p, N_LANDMARKS), np.nan, np.float32)
     pres = np.full((n, p, N_LANDMARKS), np.nan, np.float32)
+    change = np.full(n, np.nan, np.float32)
     k = 0
+    previous = None
     for frame in _prefetch(iter_frames(video, info=info, indices=indices, max_side=max_side)):
         res = estimator.detect(frame, info.width, info.height)
+        thumb = cv2.resize(frame.image, (32, 32), interpolation=cv2.INTER_AREA).mean(axis=2)
+        diff = float(np.abs(thumb - previous).mean()) if previous is not None else np.nan
+        previous = thumb
         if frame.index < keep_from:
             continue
         times[k], fidx[k] = frame.time, frame.index
         image[k], world[k], vis[k], pres[k] = res
+        change[k] = diff
         k += 1
         if progress:
             progress(1)
-    return times[:k], fidx[:k], image[:k], world[:k], vis[:k], pres[:k]
+    return times[:k], fidx[:k], image[:k], world[:k], vis[:k], pres[:k], change[:k]
 
 
 # ---- per-process worker state (one landmarker per process, reused across tasks) ----------
@@ -338,12 +345,17 @@ def extract_landmarks(
     if len(segments) == 1:
         with quiet_native_stderr(), PoseEstimator(resolved, settings) as est:
             arrays = _run(est, video, info, indices, int(indices[0]), settings.max_side, tick)
-        parts = [LandmarkSeries(*arrays, source=source)]
+        parts = [_series(arrays, source)]
     else:
         parts = _extract_parallel(video, info, resolved, settings, segments, tick)
-        parts = [LandmarkSeries(*a, source=source) for a in parts]
+        parts = [_series(a, source) for a in parts]
     series = LandmarkSeries.concatenate(parts)
     return series
+
+
+def _series(arrays: tuple[np.ndarray, ...], source: SourceInfo) -> LandmarkSeries:
+    times, fidx, image, world, vis, pres, change = arrays
+    return LandmarkSeries(times, fidx, image, world, vis, pres, source=source, frame_change=change)
 
 
 def _extract_parallel(video, info, resolved, settings, segments, tick) -> list[tuple[np.ndarray, ...]]:

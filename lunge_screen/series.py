@@ -17,6 +17,9 @@ Array conventions (``T`` frames, ``P`` people, 33 MediaPipe landmarks):
 * ``visibility``, ``presence``: ``(T, P, 33)`` float32 in [0, 1], NaN where no person.
 * ``time``: ``(T,)`` float64 seconds from the video's first frame.
 * ``frame_index``: ``(T,)`` int64 index of the source frame (0-based, whole video).
+* ``frame_change``: ``(T,)`` float32 mean absolute difference (0-255 grey levels) of a
+  32x32 thumbnail from the previous analysed frame -- near 0 for a frozen frame, a
+  spike at an edit cut. NaN for the first frame.
 """
 
 from __future__ import annotations
@@ -87,10 +90,13 @@ class LandmarkSeries:
     visibility: np.ndarray
     presence: np.ndarray
     source: SourceInfo
+    frame_change: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         t = len(self.time)
-        for name in ("frame_index", "image", "world", "visibility", "presence"):
+        if self.frame_change is None:
+            self.frame_change = np.full(t, np.nan, np.float32)
+        for name in ("frame_index", "image", "world", "visibility", "presence", "frame_change"):
             arr = getattr(self, name)
             if len(arr) != t:
                 raise ValueError(f"{name} has {len(arr)} frames, time has {t}")
@@ -117,6 +123,7 @@ class LandmarkSeries:
             visibility=np.zeros((0, max_people, N_LANDMARKS), np.float32),
             presence=np.zeros((0, max_people, N_LANDMARKS), np.float32),
             source=source,
+            frame_change=np.zeros(0, np.float32),
         )
 
     @classmethod
@@ -142,6 +149,7 @@ class LandmarkSeries:
             visibility=np.concatenate([pad(s.visibility) for s in parts]),
             presence=np.concatenate([pad(s.presence) for s in parts]),
             source=parts[0].source,
+            frame_change=np.concatenate([s.frame_change for s in parts]),
         )
         if np.any(np.diff(out.frame_index) <= 0):
             raise ValueError("segments overlap or are out of order")
@@ -165,6 +173,7 @@ class LandmarkSeries:
                     world=self.world.astype(np.float32),
                     visibility=self.visibility.astype(np.float32),
                     presence=self.presence.astype(np.float32),
+                    frame_change=self.frame_change.astype(np.float32),
                 )
             os.replace(tmp, path)
         except BaseException:
@@ -188,6 +197,8 @@ class LandmarkSeries:
             with np.load(path, allow_pickle=False) as z:
                 meta = json.loads(str(z["meta"]))
                 arrays = {k: z[k] for k in ("time", "frame_index", "image", "world", "visibility", "presence")}
+                if "frame_change" in z:
+                    arrays["frame_change"] = z["frame_change"]
         except (OSError, ValueError, KeyError, json.JSONDecodeError) as exc:
             raise SeriesFileError(f"{path}: not a lunge-screen landmark file ({exc})") from None
         if meta.get("schema") != SCHEMA:
