@@ -44,6 +44,7 @@ class AnalysisSettings:
     subject: str = "largest"
     loaded_fraction: float = 0.5
     planted_speed: float = 0.5
+    sustained_s: float = 0.2
     edge_margin: float = 0.01
 
     def to_dict(self) -> dict[str, Any]:
@@ -142,6 +143,28 @@ def loaded_frames(a: Analysis, w: RepWindow, leg: str, settings: AnalysisSetting
     return loaded
 
 
+def sustained_peak(x: np.ndarray, mask: np.ndarray, time: np.ndarray, duration_s: float) -> float:
+    """Largest value that ``x`` holds for at least ``duration_s`` seconds inside ``mask``.
+
+    The maximum, over the masked runs, of a moving minimum ``duration_s`` long: a
+    knee that rolls inward and stays there counts; a one-frame landmark jitter does
+    not. A run shorter than the window contributes its minimum. NaN if nothing is masked.
+    """
+    from .signals import runs, sample_rate
+
+    x = np.where(mask, np.asarray(x, float), np.nan)
+    k = max(1, int(round(duration_s * (sample_rate(time) or 30.0))))
+    best = np.nan
+    for a, b in runs(np.isfinite(x)):
+        seg = x[a:b]
+        if len(seg) <= k:
+            best = np.fmax(best, seg.min())
+            continue
+        win = np.lib.stride_tricks.sliding_window_view(seg, k)
+        best = np.fmax(best, win.min(axis=1).max())
+    return float(best)
+
+
 def _leg_measures(
     a: Analysis, w: RepWindow, leg: str, view: str, yaw: float | None, settings: AnalysisSettings
 ) -> LegMeasures:
@@ -157,19 +180,24 @@ def _leg_measures(
         m.withheld_reason = "knee or foot out of frame or not detected at the bottom of the rep"
         return m
     loaded = loaded_frames(a, w, leg, settings)
-    kof = np.where(loaded, s.knee_over_foot, np.nan)
-    if not np.isfinite(s.knee_over_foot[b]) or not np.isfinite(kof).any():
+    time = a.track.time
+    if not np.isfinite(s.knee_over_foot[b]) or not np.isfinite(s.knee_over_foot[loaded]).any():
         m.withheld_reason = "knee-over-foot could not be measured (landmarks missing)"
         return m
-    peak_i = int(np.nanargmax(kof))
-    m.knee_over_foot_bottom = _f(s.knee_over_foot[b])
-    m.knee_over_foot_peak = _f(kof[peak_i])
+    # Normalise by this rep's own shank length: a lunging foot is nearer the camera
+    # than where it stood, so its shank looks longer than the standing reference.
+    j = LEGS[leg]
+    lev_k, lev_a = a.track.image[:, j["knee"], :2], a.track.image[:, j["ankle"], :2]
+    rep_shank = np.nanmedian(np.hypot(*(lev_k[loaded] - lev_a[loaded]).T))
+    scale = a.standing.shank_px[leg] / rep_shank if np.isfinite(rep_shank) and rep_shank > 0 else 1.0
+    kof_rep = s.knee_over_foot * scale
+    m.knee_over_foot_bottom = _f(kof_rep[b])
+    m.knee_over_foot_peak = _f(sustained_peak(kof_rep, loaded, time, settings.sustained_s))
     m.shank_tilt_bottom_deg = _f(s.shank_tilt_deg[b])
-    m.shank_tilt_peak_deg = _f(np.nanmax(np.where(loaded, s.shank_tilt_deg, np.nan)))
+    m.shank_tilt_peak_deg = _f(sustained_peak(s.shank_tilt_deg, loaded, time, settings.sustained_s))
     m.kmd_bottom = _f(s.kmd[b])
     m.kmd_change_bottom = _f(s.kmd_change[b])
-    kc = np.where(loaded, s.kmd_change, np.nan)
-    m.kmd_change_peak = _f(np.nanmax(kc)) if np.isfinite(kc).any() else None
+    m.kmd_change_peak = _f(sustained_peak(s.kmd_change, loaded, time, settings.sustained_s))
     m.thigh_ratio_bottom = _f(s.thigh_ratio[b])
     if s.fppa_valid[b]:
         m.fppa_bottom_deg = _f(s.fppa_deg[b])

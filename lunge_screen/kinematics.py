@@ -18,6 +18,10 @@ import numpy as np
 #: standing length; a shorter thigh points at the camera and its direction (so the
 #: angle) is ill-conditioned (``../shared/docs/measurement.md``).
 FPPA_MIN_THIGH_RATIO = 0.5
+#: Where the foot's vertical axis runs, from the ankle (0) to the foot-index landmark (1).
+#: 1 = through the foot index, the "knee over the second toe" line clinicians use: for
+#: a turned-out foot it lies lateral of the ankle, as the cue intends.
+TOE_WEIGHT = 0.5
 
 
 def medial_sign(hip: np.ndarray, other_hip: np.ndarray) -> np.ndarray:
@@ -65,10 +69,10 @@ def knee_over_foot(
 ) -> np.ndarray:
     """Knee-over-foot offset: the knee's medial distance from the foot's vertical axis.
 
-    The foot's axis is the image vertical through the foot reference point, the
-    midpoint of the ankle and the foot-index (toe) landmark: for a foot pointing at
-    the camera that is straight above the ankle; for a turned-out foot it moves
-    toward the toes, as the clinical "knee over the second toe" cue does.
+    The foot's axis is the image vertical through the foot-index (toe-tip, about the
+    second toe) landmark (see ``TOE_WEIGHT``): for a foot pointing at the camera that
+    is straight above the ankle; for a turned-out foot it lies lateral of the ankle,
+    as the clinical "knee over the second toe" cue intends.
 
     Parameters
     ----------
@@ -84,7 +88,7 @@ def knee_over_foot(
     array (...)
         Offset as a fraction of the standing shank length; positive = knee medial of the foot.
     """
-    ref_x = 0.5 * (np.asarray(ankle)[..., 0] + np.asarray(toe)[..., 0])
+    ref_x = np.asarray(ankle)[..., 0] + TOE_WEIGHT * (np.asarray(toe)[..., 0] - np.asarray(ankle)[..., 0])
     return (np.asarray(knee)[..., 0] - ref_x) * medial / shank_length
 
 
