@@ -33,7 +33,7 @@ def _positive_int(text: str) -> int:
     return v
 
 
-def _add_extraction(p: argparse.ArgumentParser) -> None:
+def _add_extraction(p: argparse.ArgumentParser, per_video_workers: bool = True) -> None:
     from .pose import DEFAULT_MAX_FPS, DEFAULT_MAX_PEOPLE, DEFAULT_MAX_SIDE
 
     g = p.add_argument_group("pose extraction")
@@ -65,9 +65,10 @@ def _add_extraction(p: argparse.ArgumentParser) -> None:
         default=DEFAULT_MAX_PEOPLE,
         help="people tracked per frame (default %(default)s)",
     )
-    g.add_argument(
-        "-j", "--workers", type=_positive_int, default=1, help="processes for this video (time segments; default 1)"
-    )
+    if per_video_workers:
+        g.add_argument(
+            "-j", "--workers", type=_positive_int, default=1, help="processes for this video (time segments; default 1)"
+        )
     g.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
@@ -89,6 +90,72 @@ def _add_analysis(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_batch_parser(sub) -> None:
+    b = sub.add_parser(
+        "batch",
+        help="screen many videos (folders, patterns, a manifest CSV) into one cohort table; resumable",
+        description="Screen many videos into one output folder: one subfolder per video, cohort.csv/.parquet "
+        "(one row per video x leg), failures.csv and run_log.jsonl. Rerun the same command to resume: videos "
+        "already done with the same input, settings and model are skipped. Exit code 11 if any input failed.",
+    )
+    b.add_argument(
+        "inputs", nargs="*", metavar="INPUT", help="folder (searched recursively), quoted glob pattern, or file"
+    )
+    b.add_argument("-o", "--out", required=True, help="output folder (created)")
+    b.add_argument(
+        "--manifest", metavar="CSV", help="CSV with a 'path' column; its other columns go into the cohort table"
+    )
+    b.add_argument(
+        "--ext", default=None, help="comma-separated extensions looked for in folders (default: .mp4,.mov,...)"
+    )
+    b.add_argument(
+        "-j", "--jobs", dest="workers", type=_positive_int, default=None, help="videos at once (default: usable cores)"
+    )
+    where = b.add_mutually_exclusive_group()
+    where.add_argument("--dask", action="store_true", help="run on a new local Dask cluster of -j workers")
+    where.add_argument("--scheduler", metavar="ADDRESS", help="run on the Dask cluster at ADDRESS (tcp://host:8786)")
+    b.add_argument("--force", action="store_true", help="recompute every video, even those already done")
+    b.add_argument("--report", action="store_true", help="also write each video's HTML report")
+    b.add_argument("--video", action="store_true", help="also write each video's annotated video")
+    b.add_argument("--no-frames", action="store_true", help="skip frames.csv")
+    _add_extraction(b, per_video_workers=False)
+    _add_analysis(b)
+
+
+def _add_report(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("clinician report")
+    g.add_argument("--no-report", action="store_true", help="skip report.html, the plots and the key frames")
+    g.add_argument("--no-video", action="store_true", help="skip the annotated video (the slowest output)")
+    g.add_argument(
+        "--blur-faces",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="blur faces in the annotated video and key frames (default: on)",
+    )
+    g.add_argument("--patient-name", default=None, metavar="TEXT", help="shown in the report only")
+    g.add_argument("--patient-id", default=None, metavar="TEXT", help="shown in the report only")
+    g.add_argument("--session-date", default=None, metavar="TEXT", help="shown in the report, e.g. 2024-05-31")
+    g.add_argument("--clinician", default=None, metavar="TEXT", help="shown in the report only")
+    g.add_argument("--note", default=None, metavar="TEXT", help="free-text note shown in the report")
+
+
+def _report_options(args) -> dict:
+    """OutputOptions fields of the report flags."""
+    patient = {
+        "name": args.patient_name,
+        "id": args.patient_id,
+        "session_date": args.session_date,
+        "clinician": args.clinician,
+        "note": args.note,
+    }
+    return {
+        "report": not args.no_report,
+        "video": not args.no_video,
+        "blur_faces": args.blur_faces,
+        "patient": {k: v for k, v in patient.items() if v},
+    }
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="lunge-screen",
@@ -104,15 +171,39 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--json", action="store_true", help="print session.json to stdout instead of the summary table")
     _add_extraction(a)
     _add_analysis(a)
+    _add_report(a)
+
+    r = sub.add_parser(
+        "report",
+        help="rebuild the report, plots, key frames and annotated video from a session.json",
+        description="Re-runs the analysis from the landmarks.npz beside SESSION.json with the session's recorded "
+        "settings (no pose inference), then writes every output again.",
+    )
+    r.add_argument("session", metavar="SESSION.json", help="session.json written by 'lunge-screen analyse'")
+    r.add_argument("-o", "--out", default=None, help="output folder (default: the session's folder)")
+    r.add_argument("--video", default=None, metavar="PATH", help="the analysed video, if it has moved")
+    _add_report(r)
 
     lm = sub.add_parser("landmarks", help="run the pose model and save the landmark series (.npz)")
     lm.add_argument("video")
     lm.add_argument("-o", "--out", required=True, help="output .npz file")
     _add_extraction(lm)
 
-    sp = sub.add_parser("samples", help="list, locate or download the sample clips (checksummed)")
-    sp.add_argument("action", choices=("list", "path", "fetch"))
-    sp.add_argument("name", nargs="?", default=None)
+    _add_batch_parser(sub)
+
+    sp = sub.add_parser(
+        "samples",
+        help="list, locate or download the sample clips (checksummed)",
+        description="Sample clips are found by sha256 in $LUNGE_SCREEN_DATA_DIR, then the user cache; 'fetch' "
+        "downloads those with a recorded address (see sample_videos/README.md).",
+    )
+    sp.add_argument(
+        "action",
+        choices=("list", "path", "fetch"),
+        help="list: every clip and where a verified copy was found; path: print a clip's local path; "
+        "fetch: download into the user cache",
+    )
+    sp.add_argument("name", nargs="?", default=None, help="a clip name from 'list' (default: every clip)")
     sp.add_argument("--fetch", action="store_true", help="with 'path': download the clip if it is not found")
 
     m = sub.add_parser("models", help="show where models are found, or download one (checksummed)")
@@ -186,13 +277,34 @@ def cmd_analyse(args) -> int:
         if bar:
             bar.close()
     is_video = not str(args.input).lower().endswith(".npz")
-    options = OutputOptions(frames_csv=not args.no_frames, landmarks=is_video)
-    write_outputs(analysis, series, out, video_path=args.input if is_video else None, options=options)
+    options = OutputOptions(frames_csv=not args.no_frames, landmarks=is_video, **_report_options(args))
+    written = write_outputs(analysis, series, out, video_path=args.input if is_video else None, options=options)
     if args.json:
         print(analysis.result.to_json())
     else:
         print(_summary_table(analysis.result))
         print(f"\nresults in {out}/")
+        if any(p.name == "report.html" for p in written):
+            print(f"report: {out / 'report.html'}")
+    return 0
+
+
+def cmd_report(args) -> int:
+    from .outputs import OutputOptions, write_outputs
+    from .report.build import load_session
+
+    session = Path(args.session)
+    out = Path(args.out) if args.out else session.parent
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"{out} exists and is not a folder")
+    series, analysis, video = load_session(session, args.video)
+    same = out.resolve() == session.parent.resolve()
+    options = OutputOptions(landmarks=not same, **_report_options(args))
+    written = write_outputs(analysis, series, out, video_path=video, options=options)
+    print(analysis.result.finding.summary)
+    print(f"\n{len(written)} file(s) written in {out}/")
+    if any(p.name == "report.html" for p in written):
+        print(f"report: {out / 'report.html'}")
     return 0
 
 
@@ -226,11 +338,13 @@ def cmd_models(args) -> int:
 
 
 def cmd_samples(args) -> int:
-    from .samples import manifest, sample_path
+    from .samples import locate, manifest, sample_path
 
     if args.action == "list":
         for s in manifest():
-            print(f"{s.name:<40} {s.size / 1e6:6.1f} MB  {s.shows}")
+            path, rejected = locate(s.name)
+            where = str(path) if path else (f"{rejected[0]} (sha256 differs: refused)" if rejected else "not found")
+            print(f"{s.name:<40} {s.size / 1e6:6.1f} MB  {s.shows}\n{'':<40} local: {where}")
         return 0
     names = [args.name] if args.name else [s.name for s in manifest()]
     for name in names:
@@ -238,10 +352,56 @@ def cmd_samples(args) -> int:
     return 0
 
 
+def cmd_batch(args) -> int:
+    from .batch import VIDEO_EXTENSIONS, run_batch
+    from .errors import BatchFailuresError
+    from .outputs import OutputOptions
+    from .pose import ExtractSettings
+    from .screening import Thresholds
+
+    if not args.inputs and not args.manifest:
+        print("lunge-screen: error: give input folders, patterns or files, or --manifest", file=sys.stderr)
+        return 2
+    thresholds = dict(args.threshold)
+    try:
+        Thresholds.with_overrides(thresholds)
+    except ValueError as exc:
+        print(f"lunge-screen: error: {exc}", file=sys.stderr)
+        return 2
+    summary = run_batch(
+        args.inputs,
+        args.out,
+        manifest=args.manifest,
+        extensions=args.ext.split(",") if args.ext else VIDEO_EXTENSIONS,
+        model=args.model,
+        download=not args.no_download,
+        extract=ExtractSettings(
+            max_people=args.max_people,
+            max_fps=args.max_fps or None,
+            max_side=args.max_side or None,
+            start=args.start,
+            end=args.end,
+        ),
+        thresholds=thresholds,
+        subject=args.subject,
+        outputs=OutputOptions(frames_csv=not args.no_frames, report=args.report, video=args.video),
+        workers=args.workers,
+        scheduler=args.scheduler or ("dask" if args.dask else None),
+        force=args.force,
+        progress=not args.quiet,
+    )
+    print(summary.describe())
+    if summary.n_failed:
+        raise BatchFailuresError(f"{summary.n_failed} of {len(summary.records)} input(s) failed; see failures.csv")
+    return 0
+
+
 COMMANDS = {
     "analyse": cmd_analyse,
     "analyze": cmd_analyse,
     "landmarks": cmd_landmarks,
+    "report": cmd_report,
+    "batch": cmd_batch,
     "models": cmd_models,
     "samples": cmd_samples,
 }

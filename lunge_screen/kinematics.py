@@ -32,11 +32,8 @@ def medial_sign(hip: np.ndarray, other_hip: np.ndarray) -> np.ndarray:
     hip, other_hip : array (..., 2)
         Pixel positions of the measured leg's hip and of the other hip.
     """
-    d = np.asarray(other_hip)[..., 0] - np.asarray(hip)[..., 0]
-    out = np.sign(d).astype(float)
-    out[np.isnan(d)] = np.nan
-    out[d == 0] = np.nan
-    return out
+    d = np.asarray(other_hip, float)[..., 0] - np.asarray(hip, float)[..., 0]
+    return np.where(np.isfinite(d) & (d != 0), np.sign(d), np.nan)
 
 
 def rotate_points(points: np.ndarray, angle_deg: float, centre: tuple[float, float] = (0.0, 0.0)) -> np.ndarray:
@@ -111,8 +108,7 @@ def kmd(hip: np.ndarray, knee: np.ndarray, ankle: np.ndarray, medial: np.ndarray
     length = np.hypot(d[..., 0], d[..., 1])
     # Unit normal of the hip->ankle line pointing to image +x for a downward line.
     nx, ny = d[..., 1] / length, -d[..., 0] / length
-    flip = np.sign(nx)
-    flip[flip == 0] = 1.0
+    flip = np.where(nx < 0, -1.0, 1.0)
     dist = ((k[..., 0] - h[..., 0]) * nx + (k[..., 1] - h[..., 1]) * ny) * flip
     return dist * medial / leg_length
 

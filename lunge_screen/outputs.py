@@ -43,4 +43,17 @@ def write_outputs(
     if options.landmarks and video_path is not None:
         written.append(series.save(out / "landmarks.npz"))
     written += write_tables(analysis.result, analysis.frame_table() if options.frames_csv else None, out)
+    if options.report or options.video:
+        from .report.build import build_report  # Matplotlib and drawing only when asked for
+
+        written += build_report(
+            analysis,
+            series,
+            out,
+            video_path=video_path,
+            report=options.report,
+            video=options.video,
+            blur_faces=options.blur_faces,
+            patient=options.patient,
+        )
     return written

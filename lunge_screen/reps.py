@@ -145,13 +145,15 @@ def find_reps(track: PersonTrack, settings: RepSettings = RepSettings(), frontal
         start = p
         while start > lo_limit and d[start] > thr and d[start - 1] <= d[start] + 1e-6:
             start -= 1
+        while start < p and not np.isfinite(depth[start]):
+            start += 1  # never start a rep on a frame without a pelvis depth
         end = p
         while end < hi_limit and d[end] > thr and d[end + 1] <= d[end] + 1e-6:
             end += 1
         rose = d[end] <= thr or (end < hi_limit and d[end + 1] > d[end] + 1e-6)
         if not rose or not found[min(end + 1, n - 1)]:
             continue  # the clip or the person's track ends before the rise: the bottom is not known
-        if start > 0 and d[start] > thr and not (d[start - 1] > d[start] + 1e-6) and found[start - 1]:
+        if start > 0 and d[start] > thr and not d[start - 1] > d[start] + 1e-6 and np.isfinite(depth[start - 1]):
             continue
         dur = track.time[end] - track.time[start]
         if not settings.min_duration_s <= dur <= settings.max_duration_s:

@@ -2,8 +2,11 @@
 
 Lookup order for :func:`sample_path`: ``LUNGE_SCREEN_DATA_DIR`` -> user cache
 (``platformdirs.user_cache_dir("lunge-screen")/samples``) -> download (only with
-``fetch=True``), verified against the manifest's sha256 before it is kept.
-Third-party footage is never bundled with the package.
+``fetch=True``). A sample *is* its sha256: a local file with the right name but
+other bytes (a re-encoded or different clip) is skipped with a reason, and a
+download is kept only when its sha256 matches the manifest. Third-party footage
+is never bundled with the package; ``sample_videos/README.md`` lists where each
+clip came from.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import tempfile
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -27,12 +31,21 @@ ENV_DATA_DIR = "LUNGE_SCREEN_DATA_DIR"
 
 @dataclass(frozen=True)
 class Sample:
+    """One manifest entry (``lunge_screen/data/samples.json``).
+
+    ``url`` is a verified download address or ``None`` (then the clip must be put
+    in ``LUNGE_SCREEN_DATA_DIR`` by hand); ``source`` says where the clip came from,
+    which is not necessarily a byte-identical download.
+    """
+
     name: str
     sha256: str
     size: int
     url: str | None
     licence: str
     shows: str
+    source: str | None = None
+    note: str = ""
 
 
 def manifest() -> list[Sample]:
@@ -45,12 +58,25 @@ def cache_dir() -> Path:
     return Path(user_cache_dir("lunge-screen")) / "samples"
 
 
-def _sha256(path: Path) -> str:
+def data_dirs() -> list[Path]:
+    """Folders searched for local copies, in order: ``LUNGE_SCREEN_DATA_DIR`` (if set), then the cache."""
+    folders = [Path(os.environ[ENV_DATA_DIR]).expanduser()] if os.environ.get(ENV_DATA_DIR) else []
+    folders.append(cache_dir())
+    return folders
+
+
+@lru_cache(maxsize=64)
+def _sha256_cached(path: str, size: int, mtime_ns: int) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+def _sha256(path: Path) -> str:
+    st = path.stat()
+    return _sha256_cached(str(path), st.st_size, st.st_mtime_ns)
 
 
 def _find(name: str) -> Sample:
@@ -60,40 +86,72 @@ def _find(name: str) -> Sample:
     raise InputNotFoundError(f"unknown sample {name!r}; known: {', '.join(s.name for s in manifest())}")
 
 
-def sample_path(name: str, *, fetch: bool = False) -> Path:
-    """Local path of a sample clip (see the module docstring for the lookup order)."""
+def locate(name: str) -> tuple[Path | None, list[Path]]:
+    """``(path, rejected)``: the first local copy whose sha256 matches, and the copies skipped for other bytes."""
     s = _find(name)
-    folders = [Path(os.environ[ENV_DATA_DIR]).expanduser()] if os.environ.get(ENV_DATA_DIR) else []
-    folders.append(cache_dir())
-    for folder in folders:
+    rejected = []
+    for folder in data_dirs():
         p = folder / s.name
-        if p.is_file():
-            return p
+        if not p.is_file():
+            continue
+        if _sha256(p) == s.sha256:
+            return p, rejected
+        rejected.append(p)
+    return None, rejected
+
+
+def sample_path(name: str, *, fetch: bool = False) -> Path:
+    """Local path of a sample clip (see the module docstring for the lookup order).
+
+    Raises
+    ------
+    InputNotFoundError
+        The name is unknown, or no local copy with the right sha256 exists and ``fetch`` is false.
+    ModelDownloadError
+        ``fetch`` is true and the clip cannot be downloaded (no address recorded, offline, checksum).
+    """
+    s = _find(name)
+    path, rejected = locate(name)
+    if path is not None:
+        return path
     if not fetch:
+        where = " or ".join(map(str, data_dirs()))
+        skipped = (
+            f" ({', '.join(map(str, rejected))}: sha256 differs from the manifest's {s.sha256}, "
+            "a different or re-encoded file)"
+            if rejected
+            else ""
+        )
         raise InputNotFoundError(
-            f"sample {name} not found in {' or '.join(map(str, folders))}; run 'lunge-screen samples fetch {name}' "
+            f"sample {name} not found in {where}{skipped}; run 'lunge-screen samples fetch {name}' "
             f"or put the file in a folder named by {ENV_DATA_DIR}"
         )
     return download(s)
 
 
 def download(s: Sample, timeout: float = 60.0) -> Path:
-    """Download one sample into the cache, refusing it unless its sha256 matches."""
+    """Download one sample into the cache, refusing it unless its sha256 matches.
+
+    The file is written to a temporary name in the cache folder and renamed into
+    place only after the check, so a failed or refused download leaves nothing behind.
+    """
     if not s.url:
+        origin = f" Its origin: {s.source}." if s.source else ""
         raise ModelDownloadError(
-            f"no public download address is recorded for {s.name}; put the file (sha256 {s.sha256}) in a folder "
-            f"named by {ENV_DATA_DIR}"
+            f"no public download address is recorded for {s.name}.{origin} Put the file (sha256 {s.sha256}, "
+            f"{s.size} bytes) in a folder named by {ENV_DATA_DIR}"
         )
     folder = cache_dir()
     folder.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=s.name + ".", suffix=".part", dir=folder)
     try:
-        try:
-            with urllib.request.urlopen(s.url, timeout=timeout) as r, os.fdopen(fd, "wb") as out:
-                while chunk := r.read(1 << 16):
-                    out.write(chunk)
-        except (urllib.error.URLError, OSError, TimeoutError) as exc:
-            raise ModelDownloadError(f"could not download {s.name} ({getattr(exc, 'reason', exc)})") from None
+        with os.fdopen(fd, "wb") as out:
+            try:
+                with urllib.request.urlopen(s.url, timeout=timeout) as r:
+                    while chunk := r.read(1 << 16):
+                        out.write(chunk)
+            except (urllib.error.URLError, OSError, TimeoutError) as exc:
+                raise ModelDownloadError(f"could not download {s.name} ({getattr(exc, 'reason', exc)})") from None
         digest = _sha256(Path(tmp))
         if digest != s.sha256:
             raise ModelDownloadError(f"{s.name}: downloaded file has sha256 {digest}, expected {s.sha256}: refused")
