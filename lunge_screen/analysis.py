@@ -7,13 +7,23 @@ per-frame measures -> per-rep measures -> per-leg findings.
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from . import __version__
-from .measures import LEGS, LegSeries, StandingReference, leg_series, level_image, pelvis_and_trunk, standing_reference
+from .measures import (
+    LEGS,
+    LegSeries,
+    StandingReference,
+    leg_in_frame,
+    leg_series,
+    level_image,
+    pelvis_and_trunk,
+    standing_reference,
+)
 from .orientation import OrientationReport, correct_labels
 from .reps import RepSettings, RepWindow, find_reps, pelvis_depth
 from .results import (
@@ -25,7 +35,7 @@ from .results import (
     SessionResult,
 )
 from .screening import Thresholds, asymmetries, categorise, finding, summarise_leg
-from .series import L_ANKLE, L_FOOT, L_KNEE, R_ANKLE, R_FOOT, R_KNEE, LandmarkSeries, PersonTrack
+from .series import L_ANKLE, R_ANKLE, LandmarkSeries, PersonTrack
 from .signals import FilterSettings, clean_track
 from .subject import SubjectReport, choose_subject
 from .view import ViewSettings, classify, yaw_per_frame
@@ -87,6 +97,7 @@ class Analysis:
             cols[f"{leg}_fppa_deg"] = s.fppa_deg
             cols[f"{leg}_thigh_ratio"] = s.thigh_ratio
             cols[f"{leg}_knee_flexion_deg"] = s.knee_flexion_deg
+            cols[f"{leg}_in_frame"] = leg_in_frame(t, leg).astype(int)
         return cols
 
 
@@ -110,17 +121,6 @@ def _f(x: Any) -> float | None:
     except (TypeError, ValueError):
         return None
     return v if np.isfinite(v) else None
-
-
-def _in_frame(track: PersonTrack, frame: int, leg: str, margin: float) -> bool:
-    ids = (L_KNEE, L_ANKLE, L_FOOT) if leg == "left" else (R_KNEE, R_ANKLE, R_FOOT)
-    p = track.image[frame, list(ids), :2]
-    if not np.isfinite(p).all():
-        return False
-    mx, my = margin * track.width, margin * track.height
-    return bool(
-        np.all((p[:, 0] >= mx) & (p[:, 0] <= track.width - mx) & (p[:, 1] >= my) & (p[:, 1] <= track.height - my))
-    )
 
 
 def loaded_frames(a: Analysis, w: RepWindow, leg: str, settings: AnalysisSettings) -> np.ndarray:
@@ -176,7 +176,7 @@ def _leg_measures(
         yaw_txt = f" (yaw {yaw:.0f} deg)" if yaw is not None else ""
         m.withheld_reason = f"{view} view{yaw_txt}: frontal-plane measures are not valid outside a frontal or rear view"
         return m
-    if not _in_frame(a.track, b, leg, settings.edge_margin):
+    if not leg_in_frame(a.track, leg, settings.edge_margin)[b]:
         m.withheld_reason = "knee or foot out of frame or not detected at the bottom of the rep"
         return m
     loaded = loaded_frames(a, w, leg, settings)
@@ -217,6 +217,19 @@ def _leg_measures(
     return m
 
 
+#: Below this body height (pixels, nose to ankles) landmark errors of a few pixels
+#: are a large fraction of a knee's offset: the report warns.
+MIN_BODY_PX = 200.0
+
+
+def _body_height(track: PersonTrack) -> float:
+    """Median nose-to-lower-ankle height of the person in pixels (NaN if never found)."""
+    im = track.image
+    h = np.fmax(im[:, L_ANKLE, 1], im[:, R_ANKLE, 1]) - im[:, 0, 1]
+    h = h[np.isfinite(h)]
+    return float(np.median(h)) if h.size else float("nan")
+
+
 def _session_warnings(a: Analysis, reps: list[Rep], settings: AnalysisSettings, fps: float) -> list[QualityWarning]:
     w: list[QualityWarning] = []
     t = settings.thresholds
@@ -224,6 +237,13 @@ def _session_warnings(a: Analysis, reps: list[Rep], settings: AnalysisSettings, 
     if not found.any():
         w.append(QualityWarning("no_person", "no person was detected in the video"))
         return w
+    height = _body_height(a.track)
+    if np.isfinite(height) and height < MIN_BODY_PX:
+        w.append(
+            QualityWarning(
+                "person_small", f"the person is only about {height:.0f} px tall in the frame: move the camera closer"
+            )
+        )
     if found.mean() < 0.8:
         w.append(QualityWarning("person_missing", f"the person was not detected in {1 - found.mean():.0%} of frames"))
     if a.subject.max_people_in_frame > 1 or a.subject.n_tracks > 1:
@@ -282,8 +302,17 @@ def _session_warnings(a: Analysis, reps: list[Rep], settings: AnalysisSettings, 
 
 
 def analyse_series(series: LandmarkSeries, settings: AnalysisSettings | None = None) -> Analysis:
-    """Analyse a landmark series (no video needed). See the module docstring for the stages."""
-    settings = settings or AnalysisSettings()
+    """Analyse a landmark series (no video needed). See the module docstring for the stages.
+
+    NaN means "not measured" throughout, so NumPy's warnings about empty or all-NaN
+    slices are expected here and silenced; they never stand for an error.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return _analyse(series, settings or AnalysisSettings())
+
+
+def _analyse(series: LandmarkSeries, settings: AnalysisSettings) -> Analysis:
     raw, subject = choose_subject(series, settings.subject)
     track, orient = correct_labels(raw)
     track = clean_track(track, settings.filters)

@@ -160,6 +160,22 @@ def leg_series(
     )
 
 
+def leg_in_frame(track: PersonTrack, leg: str, margin: float = 0.01) -> np.ndarray:
+    """Boolean ``(T,)``: the leg's knee, ankle and toe were found and lie inside the frame.
+
+    ``margin`` is a fraction of the frame size kept clear of the edges: a pose model
+    places landmarks of a cut-off foot on the border, so those are not trusted.
+    """
+    j = LEGS[leg]
+    p = track.image[:, [j["knee"], j["ankle"], j["toe"]], :2]
+    mx, my = margin * track.width, margin * track.height
+    with np.errstate(invalid="ignore"):
+        inside = (
+            (p[..., 0] >= mx) & (p[..., 0] <= track.width - mx) & (p[..., 1] >= my) & (p[..., 1] <= track.height - my)
+        )
+    return np.all(inside & np.isfinite(p).all(axis=-1), axis=1)
+
+
 def pelvis_and_trunk(track: PersonTrack, lev: np.ndarray, frame: int, lead: str) -> tuple[float, float]:
     """Pelvic obliquity and lateral trunk lean (degrees) at one frame for the given lead leg."""
     if lead not in LEGS:

@@ -199,7 +199,7 @@ def correct_labels(track: PersonTrack) -> tuple[PersonTrack, OrientationReport]:
     order = label_order(track)
     facing = int(np.sign(np.sum(order))) if np.any(order) else 0
     if facing_direction(track) == 0:
-        facing = 0 if abs(np.mean(order)) < 0.5 else facing
+        facing = 0 if not order.size or abs(np.mean(order)) < 0.5 else facing
     return track, OrientationReport(
         facing=facing, body_swapped=body, leg_swap_frames=int(mask.sum()), leg_swap_segments=segs
     )

@@ -209,9 +209,9 @@ def scaled_size(width: int, height: int, max_side: int | None) -> tuple[int, int
 def select_frames(times: np.ndarray, start: float | None, end: float | None, max_fps: float | None) -> np.ndarray:
     """Indices of the frames to analyse: inside ``[start, end]`` seconds, thinned to ``max_fps``.
 
-    Thinning keeps a frame when at least ``1/max_fps`` seconds (less 1 %) have passed
-    since the last kept one, so a 240 fps clip capped at 60 keeps every 4th frame
-    and a variable-frame-rate clip keeps evenly spaced ones.
+    Thinning keeps the frame nearest to each tick of a ``max_fps`` clock, so a 240 fps
+    clip capped at 60 keeps every 4th frame and a variable-frame-rate clip keeps
+    evenly spaced ones (no drift when timestamps are rounded to milliseconds).
     """
     t = np.asarray(times, dtype=float)
     keep = np.ones(len(t), dtype=bool)
@@ -220,15 +220,12 @@ def select_frames(times: np.ndarray, start: float | None, end: float | None, max
     if end is not None:
         keep &= t <= end + 1e-9
     idx = np.flatnonzero(keep)
-    if max_fps and len(idx) > 1:
-        min_dt = 0.99 / max_fps
-        chosen = [idx[0]]
-        last = t[idx[0]]
-        for i in idx[1:]:
-            if t[i] - last >= min_dt:
-                chosen.append(i)
-                last = t[i]
-        idx = np.asarray(chosen, dtype=int)
+    if max_fps and len(idx) > 1 and (t[idx[-1]] - t[idx[0]]) * max_fps < len(idx) - 1:
+        # Nearest frame to each tick of a uniform max_fps clock: no drift on rounded timestamps.
+        ticks = np.arange(t[idx[0]], t[idx[-1]] + 1e-9, 1.0 / max_fps)
+        pos = np.clip(np.searchsorted(t[idx], ticks), 1, len(idx) - 1)
+        nearer_left = ticks - t[idx][pos - 1] <= t[idx][pos] - ticks
+        idx = np.unique(idx[np.where(nearer_left, pos - 1, pos)])
     return idx
 
 
