@@ -247,11 +247,16 @@ def _session_warnings(a: Analysis, reps: list[Rep], settings: AnalysisSettings, 
     if found.mean() < 0.8:
         w.append(QualityWarning("person_missing", f"the person was not detected in {1 - found.mean():.0%} of frames"))
     if a.subject.max_people_in_frame > 1 or a.subject.n_tracks > 1:
+        seen = (
+            f"up to {a.subject.max_people_in_frame} people in one frame ({a.subject.frames_with_others} frames)"
+            if a.subject.max_people_in_frame > 1
+            else f"{a.subject.n_tracks} different people one after another"
+        )
         w.append(
             QualityWarning(
                 "several_people",
-                f"more than one person was seen ({a.subject.frames_with_others} frames with others); "
-                f"the subject was chosen by the '{a.subject.rule}' rule (--subject to change it)",
+                f"more than one person was seen ({seen}); the subject was chosen by the "
+                f"'{a.subject.rule}' rule for the whole video (--subject to change it)",
             )
         )
     if not reps:
