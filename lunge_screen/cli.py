@@ -417,6 +417,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("lunge-screen: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # e.g. `lunge-screen samples list | head`
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -19,8 +19,11 @@ import numpy as np
 #: angle) is ill-conditioned (``../shared/docs/measurement.md``).
 FPPA_MIN_THIGH_RATIO = 0.5
 #: Where the foot's vertical axis runs, from the ankle (0) to the foot-index landmark (1).
-#: 1 = through the foot index, the "knee over the second toe" line clinicians use: for
-#: a turned-out foot it lies lateral of the ankle, as the cue intends.
+#: 0.5 = the middle of the foot as seen from the front. For a foot pointing at the camera
+#: this is straight above the ankle; for a turned-out foot it lies lateral of the ankle,
+#: toward the "second toe" line clinicians use. The hand-made references grade a knee
+#: above the ankle but inside out-turned toes as slightly medial, and a knee over
+#: out-turned toes but outside the ankle as lateral: the midpoint honours both.
 TOE_WEIGHT = 0.5
 
 
@@ -66,10 +69,10 @@ def knee_over_foot(
 ) -> np.ndarray:
     """Knee-over-foot offset: the knee's medial distance from the foot's vertical axis.
 
-    The foot's axis is the image vertical through the foot-index (toe-tip, about the
-    second toe) landmark (see ``TOE_WEIGHT``): for a foot pointing at the camera that
-    is straight above the ankle; for a turned-out foot it lies lateral of the ankle,
-    as the clinical "knee over the second toe" cue intends.
+    The foot's axis is the image vertical through a point between the ankle and the
+    foot-index (toe-tip) landmark (``TOE_WEIGHT``, default their midpoint): for a foot
+    pointing at the camera that is straight above the ankle; for a turned-out foot it
+    lies lateral of the ankle, toward the clinical "knee over the second toe" line.
 
     Parameters
     ----------

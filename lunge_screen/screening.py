@@ -4,15 +4,16 @@ All cut-offs live in :class:`Thresholds` (overridable from the CLI with
 ``--threshold NAME=VALUE`` and from the API with ``thresholds=``). Their defaults and
 reasons, also in docs/measurement.md:
 
-* **Knee-over-foot categories** (fraction of the standing shank length, medial +;
-  the foot's axis runs through the foot-index landmark, i.e. the "second toe" line).
-  A foot is about 10 cm wide and a shank about 42 cm long, so half a foot's width is
-  about 0.12 shank lengths. ``over_foot_max = 0.12``: the knee stays within half a
-  foot's width of the second-toe line, i.e. over the foot. ``clearly_medial_min =
-  0.24``: the knee is a further half foot's width inside, past the foot's medial
-  border. ``lateral_max = -0.12``: the knee outside the foot by the same margin.
-  These are geometric choices, not published norms: no published norm exists for
-  knee alignment in the forward lunge (docs/clinical-background.md).
+* **Knee-over-foot categories** (fraction of the shank length, medial +; the foot's
+  axis runs through the midpoint of the ankle and the foot-index (toe-tip) landmarks,
+  see ``kinematics.TOE_WEIGHT``). A foot is about 10 cm wide and a shank about 42 cm
+  long, so half a foot's width is about 0.12 shank lengths.
+  ``over_foot_max = 0.10``: the knee within about 4 cm of the foot's axis -- over the
+  foot, inside half its width. ``clearly_medial_min = 0.20``: about 8 cm, the knee
+  past the foot's medial border. ``lateral_max = -0.10``: the knee outside the foot by
+  the same margin. These are geometric choices, not published norms: no published norm
+  exists for knee alignment in the forward lunge (docs/clinical-background.md); how
+  they agree with a clinician-style grading of the test clips is in docs/validation.md.
 * **Smallest detectable difference** between legs: ``sdd_knee_over_foot = 0.10``
   (shank fraction, ~5.7 deg of shank tilt) and ``sdd_fppa_deg = 8.0`` (Munro et al.
   2012: 7.5-8.9 deg for 2D FPPA). Asymmetry is reported as an absolute difference in
