@@ -1,0 +1,257 @@
+"""One video's work in a batch: the picklable job, its ``done.json`` marker, and :func:`run_job`.
+
+This is all a worker (a local process or a Dask worker) needs to import. Each
+input's outputs are written into a temporary sibling folder that is renamed into
+place last (the rename is the commit point); ``done.json`` inside it records the
+input's sha256, size and mtime, the model's sha256, a hash of every setting and the
+lunge-screen version. A result is reused only when its marker matches (the input is
+re-hashed only when its size or mtime changed). Half-written folders are never read
+and are removed by the next run (:func:`clean_temporaries`).
+
+Every error becomes a failed :class:`JobRecord` naming the stage it happened in
+(``input``, ``read``, ``pose``, ``analyse``, ``write``); the batch goes on. A video
+in which no person is detected counts as failed (stage ``analyse``); its outputs are
+kept and, being a finished analysis, it is not redone on resume.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import shutil
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import __version__
+from ..analysis import AnalysisSettings
+from ..atomic import write_text
+from ..errors import InputNotFoundError, LungeScreenError
+from ..models import ResolvedModel
+from ..outputs import OutputOptions
+from ..pose import ExtractSettings
+
+MARKER = "done.json"
+MARKER_SCHEMA = "lunge-screen/batch-done"
+#: Output options that must match exactly (not just be covered) for a result to be reused.
+_EXACT_OUTPUTS = ("blur_faces",)
+
+
+@dataclass(frozen=True)
+class BatchInput:
+    """One input: absolute ``path``, its display name ``video`` and the manifest's columns."""
+
+    path: str
+    video: str
+    meta: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+
+
+@dataclass(frozen=True)
+class BatchSettings:
+    """Everything that decides a video's result (the resume key) plus which files to write."""
+
+    extract: ExtractSettings
+    analysis: AnalysisSettings
+    model: ResolvedModel
+    outputs: OutputOptions
+
+    def key(self) -> str:
+        """Hash of the settings, the model's sha256 and the lunge-screen version."""
+        data = {
+            "extraction": dataclasses.asdict(self.extract),
+            "analysis": self.analysis.to_dict(),
+            "model_sha256": self.model.sha256,
+            "software_version": __version__,
+        }
+        return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+    def output_flags(self) -> dict[str, bool]:
+        return {k: v for k, v in dataclasses.asdict(self.outputs).items() if isinstance(v, bool)}
+
+
+@dataclass(frozen=True)
+class Job:
+    """One video's work: picklable, so it can go to a process pool or a Dask cluster."""
+
+    input: BatchInput
+    out_dir: str
+    settings: BatchSettings
+    settings_key: str
+    force: bool = False
+
+
+@dataclass
+class JobRecord:
+    """What a job reports back (small; the results themselves are on disk)."""
+
+    path: str
+    video: str
+    output: str
+    status: str = "ok"  # "ok" | "failed": the outcome, also for a skipped (already done) input
+    skipped: bool = False
+    stage: str = ""
+    error: str = ""
+    frames: int = 0
+    seconds: float = 0.0
+    input_sha256: str = ""
+    detail: str = ""  # traceback of an unexpected error, for the run log
+
+
+def sha256_file(path: str | os.PathLike) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def read_marker(folder: str | os.PathLike) -> dict | None:
+    """The ``done.json`` of a result folder, or None if absent or unreadable."""
+    try:
+        marker = json.loads(Path(folder, MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return marker if isinstance(marker, dict) and marker.get("schema") == MARKER_SCHEMA else None
+
+
+def is_current(job: Job, marker: dict | None, st: os.stat_result, digest: str | None = None) -> bool:
+    """Is this marker a finished result of this input (same content) with these settings and outputs?
+
+    Without ``digest`` the content is taken as unchanged when size and mtime match.
+    """
+    if job.force or not marker or marker.get("settings_key") != job.settings_key:
+        return False
+    if marker.get("status") == "ok" and not Path(job.out_dir, "session.json").is_file():
+        return False
+    done, want = marker.get("outputs", {}), job.settings.output_flags()
+    if any(v and not done.get(k) for k, v in want.items() if k not in _EXACT_OUTPUTS):
+        return False
+    if (want.get("report") or want.get("video")) and any(done.get(k) != want.get(k) for k in _EXACT_OUTPUTS):
+        return False
+    src = marker.get("input", {})
+    if digest is not None:
+        return src.get("sha256") == digest
+    return src.get("size") == st.st_size and src.get("mtime_ns") == st.st_mtime_ns
+
+
+def skipped_record(job: Job, marker: dict) -> JobRecord:
+    return JobRecord(
+        job.input.path,
+        job.input.video,
+        Path(job.out_dir).name,
+        status=marker.get("status", "ok"),
+        skipped=True,
+        stage=marker.get("stage", ""),
+        error=marker.get("error", ""),
+        frames=int(marker.get("frames", 0)),
+        input_sha256=marker.get("input", {}).get("sha256", ""),
+    )
+
+
+def _screen_failure(result) -> str:
+    """Why a finished analysis still counts as a failed input ("" if it does not)."""
+    return next((w.message for w in result.warnings if w.code == "no_person"), "")
+
+
+def _commit(tmp: Path, final: Path) -> None:
+    """Rename the finished temporary folder into place, replacing an older result."""
+    try:
+        os.rename(tmp, final)
+        return
+    except OSError:
+        if not final.exists():
+            raise
+    old = final.with_name(f".{final.name}.old-{os.getpid()}-{time.monotonic_ns()}")
+    os.rename(final, old)
+    os.rename(tmp, final)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def run_job(job: Job, progress: Callable[[int, int], None] | None = None) -> JobRecord:
+    """Analyse one input into ``job.out_dir`` (or skip it if already done); never raises on a bad input."""
+    from ..analysis import analyse_series
+    from ..outputs import write_outputs
+    from ..pose import extract_landmarks
+    from ..series import LandmarkSeries
+    from ..video import probe
+
+    t0 = time.monotonic()
+    final = Path(job.out_dir)
+    rec = JobRecord(job.input.path, job.input.video, final.name)
+    stage, tmp = "input", None
+    try:
+        src = Path(job.input.path)
+        if not src.is_file():
+            raise InputNotFoundError(f"{src}: no such file")
+        st = src.stat()
+        marker = read_marker(final)
+        if is_current(job, marker, st):
+            return skipped_record(job, marker)
+        rec.input_sha256 = sha256_file(src)
+        if is_current(job, marker, st, rec.input_sha256):  # touched or copied, same content
+            marker["input"].update(size=st.st_size, mtime_ns=st.st_mtime_ns)
+            write_text(final / MARKER, json.dumps(marker, indent=2, ensure_ascii=False))
+            return skipped_record(job, marker)
+        stage = "read"
+        if src.suffix.lower() == ".npz":
+            series = LandmarkSeries.load(src)
+        else:
+            info = probe(src)
+            stage = "pose"
+            series = extract_landmarks(
+                str(src), model=job.settings.model, settings=job.settings.extract, progress=progress, info=info
+            )
+        stage = "analyse"
+        analysis = analyse_series(series, job.settings.analysis)
+        rec.frames = series.n_frames
+        failure = _screen_failure(analysis.result)
+        stage = "write"
+        final.parent.mkdir(parents=True, exist_ok=True)
+        tmp = final.with_name(f".{final.name}.tmp-{os.getpid()}-{time.monotonic_ns()}")
+        is_video = src.suffix.lower() != ".npz"
+        write_outputs(analysis, series, tmp, video_path=src if is_video else None, options=job.settings.outputs)
+        if failure:
+            rec.status, rec.stage, rec.error = "failed", "analyse", failure
+        rec.seconds = time.monotonic() - t0
+        marker = {
+            "schema": MARKER_SCHEMA,
+            "status": rec.status,
+            "stage": rec.stage,
+            "error": rec.error,
+            "input": {"path": str(src), "sha256": rec.input_sha256, "size": st.st_size, "mtime_ns": st.st_mtime_ns},
+            "model": {"name": job.settings.model.name, "sha256": job.settings.model.sha256},
+            "settings_key": job.settings_key,
+            "software_version": __version__,
+            "outputs": job.settings.output_flags(),
+            "frames": rec.frames,
+            "seconds": round(rec.seconds, 3),
+            "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        }
+        write_text(tmp / MARKER, json.dumps(marker, indent=2, ensure_ascii=False))
+        _commit(tmp, final)
+        tmp = None
+    except Exception as exc:
+        rec.status, rec.stage = "failed", stage
+        if isinstance(exc, LungeScreenError):
+            rec.error = str(exc).removeprefix(f"{job.input.path}: ")  # the path has its own column
+        else:
+            rec.error = f"{type(exc).__name__}: {exc}".strip()
+            rec.detail = traceback.format_exc()[-4000:]
+        rec.error = rec.error[:2000]  # records stay small (they travel through pipes)
+    finally:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+    rec.seconds = time.monotonic() - t0
+    return rec
+
+
+def clean_temporaries(videos_dir: Path) -> None:
+    """Remove half-written result folders left by a killed run (call while holding the lock)."""
+    if videos_dir.is_dir():
+        for p in videos_dir.iterdir():
+            if p.name.startswith(".") and (".tmp-" in p.name or ".old-" in p.name):
+                shutil.rmtree(p, ignore_errors=True)
