@@ -23,4 +23,5 @@ __all__ = [
     "analyse",
     "analyse_series",
     "extract",
+    "run_batch",
 ]

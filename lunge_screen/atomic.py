@@ -34,6 +34,7 @@ def atomic_path(target: str | os.PathLike, suffix: str = "") -> Iterator[Path]:
     tmp_path = Path(tmp)
     try:
         yield tmp_path
+        os.chmod(tmp_path, _FILE_MODE)  # mkstemp makes 0600; results are meant to be shared like any file
         os.replace(tmp_path, target)
     finally:
         tmp_path.unlink(missing_ok=True)
@@ -52,6 +53,15 @@ def write_bytes(target: str | os.PathLike, data: bytes) -> Path:
         tmp.write_bytes(data)
     return Path(target)
 
+
+def _default_mode() -> int:
+    """The mode a plain ``open()`` would give a new file under the current umask."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+_FILE_MODE = _default_mode()
 
 _UNSAFE = re.compile(r"[^\w.\- ]+", re.UNICODE)
 

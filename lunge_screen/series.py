@@ -26,13 +26,13 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from .atomic import atomic_path
 from .errors import SeriesFileError
 
 SCHEMA = "lunge-screen/landmarks"
@@ -160,25 +160,18 @@ class LandmarkSeries:
         """Write the series to ``path`` (``.npz``) atomically: a temporary file, then rename."""
         path = Path(path)
         meta = {"schema": SCHEMA, "schema_version": SCHEMA_VERSION, "source": asdict(self.source)}
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                np.savez_compressed(
-                    f,
-                    meta=np.array(json.dumps(meta)),
-                    time=self.time.astype(np.float64),
-                    frame_index=self.frame_index.astype(np.int64),
-                    image=self.image.astype(np.float32),
-                    world=self.world.astype(np.float32),
-                    visibility=self.visibility.astype(np.float32),
-                    presence=self.presence.astype(np.float32),
-                    frame_change=self.frame_change.astype(np.float32),
-                )
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with atomic_path(path, suffix=".npz") as tmp, open(tmp, "wb") as f:
+            np.savez_compressed(
+                f,
+                meta=np.array(json.dumps(meta)),
+                time=self.time.astype(np.float64),
+                frame_index=self.frame_index.astype(np.int64),
+                image=self.image.astype(np.float32),
+                world=self.world.astype(np.float32),
+                visibility=self.visibility.astype(np.float32),
+                presence=self.presence.astype(np.float32),
+                frame_change=self.frame_change.astype(np.float32),
+            )
         return path
 
     @classmethod
