@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-import io
 import math
 import typing
 from collections.abc import Sequence
@@ -36,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .atomic import atomic_path, write_text
+from .report.tables import csv_text
 from .results import CATEGORIES, LegSummary, SessionResult
 
 LEGS = ("left", "right")
@@ -183,15 +183,6 @@ def _cell(v: object) -> str:
     return str(v)
 
 
-def _csv(columns: Sequence[str], rows: Sequence[dict[str, object]]) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(columns)
-    for r in rows:
-        w.writerow([_cell(r.get(c)) for c in columns])
-    return buf.getvalue()
-
-
 def write_parquet(path: Path, columns: Sequence[str], rows: Sequence[dict[str, object]], kinds: dict[str, str]) -> Path:
     """Write the table as Parquet with fixed column types; raises ImportError without pyarrow."""
     import pyarrow as pa
@@ -213,7 +204,7 @@ def write_cohort(entries: Sequence[CohortEntry], out: str | Path, *, parquet: bo
     """
     out = Path(out)
     columns, rows, kinds = cohort_rows(entries)
-    written = [write_text(out / "cohort.csv", _csv(columns, rows))]
+    written = [write_text(out / "cohort.csv", csv_text(columns, rows, _cell))]
     note = ""
     if parquet:
         try:
@@ -225,7 +216,7 @@ def write_cohort(entries: Sequence[CohortEntry], out: str | Path, *, parquet: bo
         for e in sorted(entries, key=lambda e: e.path)
         if e.status != "ok"
     ]
-    written.append(write_text(out / "failures.csv", _csv(FAILURE_COLUMNS, failures)))
+    written.append(write_text(out / "failures.csv", csv_text(FAILURE_COLUMNS, failures, _cell)))
     return written, note
 
 

@@ -11,20 +11,19 @@ clip came from.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import tempfile
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
-from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
 from platformdirs import user_cache_dir
 
 from .errors import InputNotFoundError, ModelDownloadError
+from .models import sha256_of
 
 ENV_DATA_DIR = "LUNGE_SCREEN_DATA_DIR"
 
@@ -65,18 +64,8 @@ def data_dirs() -> list[Path]:
     return folders
 
 
-@lru_cache(maxsize=64)
-def _sha256_cached(path: str, size: int, mtime_ns: int) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def _sha256(path: Path) -> str:
-    st = path.stat()
-    return _sha256_cached(str(path), st.st_size, st.st_mtime_ns)
+    return sha256_of(path)
 
 
 def _find(name: str) -> Sample:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -79,12 +80,16 @@ def rep_rows(result: SessionResult) -> list[dict[str, object]]:
     return rows
 
 
-def csv_text(columns: list[str], rows: list[dict[str, object]]) -> str:
+def csv_text(
+    columns: Sequence[str], rows: Sequence[dict[str, object]], cell: Callable[[object], str] | None = None
+) -> str:
+    """CSV text with a header row; ``cell`` formats each value (default: 6 significant digits, '' = missing)."""
+    cell = cell or _cell
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(columns)
     for row in rows:
-        w.writerow([_cell(row.get(c)) for c in columns])
+        w.writerow([cell(row.get(c)) for c in columns])
     return buf.getvalue()
 
 
