@@ -13,6 +13,7 @@ What is drawn, in the frame's own pixels (landmarks are scaled from full display
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -135,7 +136,7 @@ def draw_skeleton(img: np.ndarray, p: np.ndarray, unit: float, emphasis: dict[st
         th = max(1, int((5 if strong else 2) * unit))
         col = LEG_COLOURS[leg]
         chain = [j["hip"], j["knee"], j["ankle"], HEEL[leg], j["toe"], j["ankle"]]
-        for a, b in zip(chain[:-1], chain[1:]):
+        for a, b in itertools.pairwise(chain):
             _segment(img, p[a], p[b], col, th, strong)
         for k in (j["hip"], j["knee"], j["ankle"]):
             if _ok(p[k]):
@@ -154,7 +155,7 @@ def draw_measure(img: np.ndarray, p: np.ndarray, leg: str, plan: OverlayPlan, sc
     # Foot axis and offset in the levelled frame (as kinematics.knee_over_foot measures them), then back.
     centre = (plan.width * scale / 2, plan.height * scale / 2)
     lev = kin.rotate_points(np.array([knee, ankle, toe]), -plan.roll_deg, centre)
-    fx = 0.5 * (lev[1, 0] + lev[2, 0])
+    fx = lev[1, 0] + kin.TOE_WEIGHT * (lev[2, 0] - lev[1, 0])
     base_y = max(lev[1, 1], lev[2, 1])
     top_y = lev[0, 1] - 0.25 * (base_y - lev[0, 1])
     axis = kin.rotate_points(np.array([[fx, base_y], [fx, top_y], [fx, lev[0, 1]]]), plan.roll_deg, centre)
@@ -217,10 +218,13 @@ def rep_status(rep: Rep) -> tuple[str, tuple]:
     return f"Rep {rep.index} ({rep.kind}): " + "; ".join(parts), colour
 
 
-def draw_frame(img: np.ndarray, plan: OverlayPlan, row: int | None, *, readout: bool = True) -> np.ndarray:
+def draw_frame(
+    img: np.ndarray, plan: OverlayPlan, row: int | None, *, readout: bool = True, only_leg: str | None = None
+) -> np.ndarray:
     """Draw the overlay of track frame ``row`` onto RGB ``img`` in place (``None``: readout only).
 
     ``img`` may be smaller than the full display size; landmarks are scaled to it.
+    ``only_leg`` limits the highlight and the measure lines to that leg (key frames).
     """
     h, w = img.shape[:2]
     scale = w / plan.width
@@ -229,7 +233,7 @@ def draw_frame(img: np.ndarray, plan: OverlayPlan, row: int | None, *, readout: 
     rep = plan.reps[k] if k >= 0 else None
     if row is not None:
         p = plan.points[row] * scale
-        assessed = {m.leg: m for m in rep.legs} if rep else {}
+        assessed = {m.leg: m for m in rep.legs if only_leg in (None, m.leg)} if rep else {}
         draw_skeleton(img, p, unit, {leg: leg in assessed for leg in LEGS})
         for leg, m in assessed.items():
             if m.measured:
@@ -245,7 +249,10 @@ def draw_frame(img: np.ndarray, plan: OverlayPlan, row: int | None, *, readout: 
     for leg in LEGS:
         lead = rep is not None and leg in {m.leg for m in rep.legs}
         if leg in withheld:
-            lines.append((f"{leg.capitalize()}: withheld", GREY, lead))
+            lines.append((f"{leg.capitalize()}: measures withheld", GREY, lead))
+            continue
+        if rep is not None and rep.kind == "lunge" and rep.legs and not lead:
+            lines.append((f"{leg.capitalize()}: rear leg (not assessed in this rep)", GREY, False))
             continue
         v = {name: float(a[row]) if row is not None else np.nan for name, a in plan.live[leg].items()}
         text = (
@@ -253,7 +260,7 @@ def draw_frame(img: np.ndarray, plan: OverlayPlan, row: int | None, *, readout: 
             f"  FPPA {_fmt(v['fppa'], '+.0f', '°')}"
         )
         lines.append((text, LEG_COLOURS[leg], lead))
-    _blend_panel(img, text_box(lines, size, int(min(w, max(0.62 * w, 26 * size)))), 0, 0)
+    _blend_panel(img, text_box(lines, size, int(min(w, 30 * size))), 0, 0)
     if rep is not None:
         status, colour = rep_status(rep)
         box = text_box([(status, BLACK if colour != GREY else WHITE, True)], size, w, fill=(*colour, 225))
