@@ -18,6 +18,7 @@ Conventions
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +32,9 @@ from .errors import CorruptVideoError, EmptyVideoError, InputNotFoundError, NotA
 #: A file with more pixels per frame than this is refused (guards memory; 16K x 16K).
 MAX_PIXELS = 16384 * 16384
 
-av.logging.set_level(av.logging.PANIC)
+# PyAV's default log level (None) ignores FFmpeg's log lines without a Python
+# callback; setting any level installs a callback that takes the GIL for every FFmpeg
+# message and can deadlock threaded decoding (seen here after seeks), so leave it alone.
 
 
 @dataclass(frozen=True)
@@ -206,6 +209,68 @@ def scaled_size(width: int, height: int, max_side: int | None) -> tuple[int, int
     return max(2, int(round(width * s / 2)) * 2), max(2, int(round(height * s / 2)) * 2)
 
 
+def _shrink(plane: np.ndarray, width: int, height: int) -> np.ndarray:
+    """Resize one image plane to ``width`` x ``height``: exact 2:1 area averages, then bilinear.
+
+    Halving with ``INTER_AREA`` is OpenCV's vectorised fast path and is properly
+    anti-aliased; the remaining factor (below 2) is bilinear, which is cheap and
+    aliases little at such ratios. A 4K frame to 960 px costs about 1.7 ms
+    (one core) instead of 5 ms for a direct area resize (``benchmarks/RESULTS.md``).
+    """
+    while plane.shape[1] >= 2 * width and plane.shape[0] >= 2 * height:
+        plane = cv2.resize(plane, (plane.shape[1] // 2, plane.shape[0] // 2), interpolation=cv2.INTER_AREA)
+    if (plane.shape[1], plane.shape[0]) != (width, height):
+        plane = cv2.resize(plane, (width, height), interpolation=cv2.INTER_LINEAR)
+    return plane
+
+
+def _plane(frame, i: int) -> np.ndarray:
+    """Plane ``i`` of a decoded frame as a ``(rows, cols)`` uint8 view (no copy; rows may be padded)."""
+    p = frame.planes[i]
+    return np.frombuffer(p, np.uint8, count=p.line_size * p.height).reshape(p.height, p.line_size)[:, : p.width]
+
+
+def _fast_yuv(frame, width: int, height: int) -> bool:
+    """Whether :func:`to_rgb` may use its OpenCV path (8-bit 4:2:0, limited range, even sizes)."""
+    return (
+        frame.format.name == "yuv420p"
+        and int(getattr(frame, "color_range", 0) or 0) != 2  # 2 = full ("JPEG") range
+        and frame.width % 2 == 0
+        and frame.height % 2 == 0
+        and width % 2 == 0
+        and height % 2 == 0
+    )
+
+
+def to_rgb(frame, width: int, height: int) -> np.ndarray:
+    """A decoded frame as packed RGB uint8 ``(H, W, 3)``, scaled to ``width`` x ``height``, in display orientation.
+
+    ``width``/``height`` are in the stored orientation (before rotation). For the
+    usual 8-bit 4:2:0 video, the Y, U and V planes are scaled separately straight
+    from the decoder's buffers and converted to RGB once, at the small size, by
+    OpenCV (BT.601 limited range, as FFmpeg's default): about 4x less CPU than
+    FFmpeg's scaler converting and scaling in one pass. Other formats (10-bit,
+    full range, 4:2:2...) go through FFmpeg's scaler with area averaging.
+    """
+    if _fast_yuv(frame, width, height):
+        buf = np.empty((height * 3 // 2, width), np.uint8)
+        buf[:height] = _shrink(_plane(frame, 0), width, height)
+        uv = buf[height:].reshape(2, height // 2, width // 2)
+        uv[0] = _shrink(_plane(frame, 1), width // 2, height // 2)
+        uv[1] = _shrink(_plane(frame, 2), width // 2, height // 2)
+        image = cv2.cvtColor(buf, cv2.COLOR_YUV2RGB_I420)
+    elif (width, height) == (frame.width, frame.height):
+        image = frame.to_ndarray(format="rgb24")
+    else:
+        image = frame.to_ndarray(format="rgb24", width=width, height=height, interpolation="AREA")
+    rot = int(round(getattr(frame, "rotation", 0) or 0)) % 360
+    if rot in _ROTATE:
+        return cv2.rotate(image, _ROTATE[rot])
+    if not image.flags.c_contiguous:  # FFmpeg pads rows; MediaPipe needs packed rows
+        image = np.ascontiguousarray(image)
+    return image
+
+
 def select_frames(times: np.ndarray, start: float | None, end: float | None, max_fps: float | None) -> np.ndarray:
     """Indices of the frames to analyse: inside ``[start, end]`` seconds, thinned to ``max_fps``.
 
@@ -236,6 +301,7 @@ def iter_frames(
     indices: np.ndarray | None = None,
     max_side: int | None = None,
     threads: bool = True,
+    timings: dict | None = None,
 ) -> Iterator[Frame]:
     """Decode the frames of ``path`` one at a time (memory stays bounded).
 
@@ -250,7 +316,13 @@ def iter_frames(
     max_side
         Downscale so the longer side of the yielded image is at most this many pixels.
     threads
-        Let FFmpeg decode with its own threads.
+        Let FFmpeg decode with its own threads (costs ~20 % more CPU per frame;
+        worth it only when a core would otherwise idle).
+    timings
+        If given, seconds are added to it as they are spent: ``decode_s`` /
+        ``decode_cpu_s`` (wall / this thread's CPU time in the decoder, including
+        frames decoded and skipped), ``convert_s`` / ``convert_cpu_s`` (scaling,
+        RGB conversion, rotation), and ``frames`` (frames yielded).
 
     Raises
     ------
@@ -277,6 +349,7 @@ def iter_frames(
         want_pos = 0
         counter = 0
         last_index = -1
+        t0, c0 = time.perf_counter(), time.thread_time()
         try:
             for frame in container.decode(stream):
                 index = _index_of(frame, info) if tb and frame.pts is not None else counter
@@ -291,16 +364,19 @@ def iter_frames(
                 if index != wanted[want_pos]:
                     continue
                 want_pos += 1
-                if (out_w, out_h) == (frame.width, frame.height):
-                    image = frame.to_ndarray(format="rgb24")
-                else:
-                    image = frame.to_ndarray(format="rgb24", width=out_w, height=out_h)
-                rot = int(round(getattr(frame, "rotation", 0) or 0)) % 360
-                if rot in _ROTATE:
-                    image = cv2.rotate(image, _ROTATE[rot])
-                elif not image.flags.c_contiguous:  # FFmpeg pads rows; MediaPipe needs packed rows
-                    image = np.ascontiguousarray(image)
+                if timings is not None:
+                    t1, c1 = time.perf_counter(), time.thread_time()
+                    timings["decode_s"] = timings.get("decode_s", 0.0) + t1 - t0
+                    timings["decode_cpu_s"] = timings.get("decode_cpu_s", 0.0) + c1 - c0
+                image = to_rgb(frame, out_w, out_h)
+                if timings is not None:
+                    t0, c0 = time.perf_counter(), time.thread_time()
+                    timings["convert_s"] = timings.get("convert_s", 0.0) + t0 - t1
+                    timings["convert_cpu_s"] = timings.get("convert_cpu_s", 0.0) + c0 - c1
+                    timings["frames"] = timings.get("frames", 0) + 1
                 yield Frame(index=index, time=float(info.times[min(index, info.n_frames - 1)]), image=image)
+                if timings is not None:
+                    t0, c0 = time.perf_counter(), time.thread_time()
                 if want_pos >= len(wanted):
                     break
         except av.error.FFmpegError as exc:
@@ -328,4 +404,5 @@ __all__ = [
     "probe",
     "scaled_size",
     "select_frames",
+    "to_rgb",
 ]
