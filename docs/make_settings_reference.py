@@ -41,6 +41,8 @@ MEANINGS = {
     "Thresholds.inward_fraction": "a leg 'rolls inward' when more than this fraction of its measured reps are medial",
     "Thresholds.fppa_min_thigh_ratio": "FPPA is reported only where the projected thigh is at least this fraction of "
     "its standing length",
+    "Thresholds.fppa_max_abs_deg": "FPPA beyond +- this (deg) is reported invalid: the thigh lies near-horizontal in "
+    "the image (deep squat, spread knees) and the angle is geometry, not alignment",
     # AnalysisSettings: per-rep measurement
     "AnalysisSettings.subject": "who is screened when several people are seen (largest, center, left, right)",
     "AnalysisSettings.loaded_fraction": "a frame counts toward a rep's peak when the pelvis is at least this fraction "

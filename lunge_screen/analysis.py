@@ -203,11 +203,16 @@ def _leg_measures(
         m.fppa_bottom_deg = _f(s.fppa_deg[b])
     else:
         ratio = m.thigh_ratio_bottom
-        m.fppa_invalid_reason = (
-            f"thigh foreshortened to {ratio:.0%} of its standing length (< {t.fppa_min_thigh_ratio:.0%})"
-            if ratio is not None
-            else "thigh not measurable"
-        )
+        if ratio is None:
+            m.fppa_invalid_reason = "thigh not measurable"
+        elif ratio < t.fppa_min_thigh_ratio:
+            m.fppa_invalid_reason = (
+                f"thigh foreshortened to {ratio:.0%} of its standing length (< {t.fppa_min_thigh_ratio:.0%})"
+            )
+        else:
+            m.fppa_invalid_reason = (
+                f"angle beyond +-{t.fppa_max_abs_deg:.0f} deg: the thigh lies near-horizontal in the image"
+            )
     m.category = categorise(m.knee_over_foot_peak, m.knee_over_foot_bottom, t)
     hip_medial = m.kmd_change_bottom is not None and m.kmd_change_bottom > 0.5 * t.over_foot_max
     hip_lateral = m.kmd_change_bottom is not None and m.kmd_change_bottom < -0.5 * t.over_foot_max
@@ -325,7 +330,8 @@ def _analyse(series: LandmarkSeries, settings: AnalysisSettings) -> Analysis:
     depth, _ = pelvis_depth(track, settings.reps.standing_window_s)
     ref = standing_reference(track, depth)
     lev = level_image(track, ref.roll_deg)
-    legs = {leg: leg_series(track, lev, leg, ref, settings.thresholds.fppa_min_thigh_ratio) for leg in LEGS}
+    t = settings.thresholds
+    legs = {leg: leg_series(track, lev, leg, ref, t.fppa_min_thigh_ratio, t.fppa_max_abs_deg) for leg in LEGS}
     facing = orient.facing
     clip_yaw = float(np.nanmedian(yaw)) if np.isfinite(yaw).any() else float("nan")
     windows = find_reps(track, settings.reps, frontal=classify(clip_yaw, facing, settings.view) in FRONTAL_VIEWS)

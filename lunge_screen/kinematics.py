@@ -25,6 +25,9 @@ FPPA_MIN_THIGH_RATIO = 0.5
 #: above the ankle but inside out-turned toes as slightly medial, and a knee over
 #: out-turned toes but outside the ankle as lateral: the midpoint honours both.
 TOE_WEIGHT = 0.5
+#: FPPA values beyond +-this (degrees) are reported invalid; the hand-made references call
+#: them "geometrically correct but clinically meaningless" (../shared/annotations).
+FPPA_MAX_ABS_DEG = 60.0
 
 
 def medial_sign(hip: np.ndarray, other_hip: np.ndarray) -> np.ndarray:
@@ -139,10 +142,21 @@ def thigh_ratio(hip: np.ndarray, knee: np.ndarray, standing_thigh: np.ndarray | 
     return np.hypot(d[..., 0], d[..., 1]) / standing_thigh
 
 
-def fppa_valid(ratio: np.ndarray, min_ratio: float = FPPA_MIN_THIGH_RATIO) -> np.ndarray:
-    """True where the thigh is long enough in projection for FPPA to mean anything."""
+def fppa_valid(
+    ratio: np.ndarray,
+    fppa_deg: np.ndarray | None = None,
+    min_ratio: float = FPPA_MIN_THIGH_RATIO,
+    max_abs_deg: float = FPPA_MAX_ABS_DEG,
+) -> np.ndarray:
+    """True where FPPA means anything: the thigh is long enough in projection, and the
+    angle is within +-``max_abs_deg`` (beyond it the thigh lies near-horizontal in the
+    image -- a deep squat with spread knees -- and the angle is geometry, not alignment)."""
     r = np.asarray(ratio, float)
-    return np.isfinite(r) & (r >= min_ratio)
+    ok = np.isfinite(r) & (r >= min_ratio)
+    if fppa_deg is not None:
+        f = np.asarray(fppa_deg, float)
+        ok &= np.isfinite(f) & (np.abs(f) <= max_abs_deg)
+    return ok
 
 
 def knee_flexion(hip_w: np.ndarray, knee_w: np.ndarray, ankle_w: np.ndarray) -> np.ndarray:

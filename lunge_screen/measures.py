@@ -133,7 +133,12 @@ def standing_reference(track: PersonTrack, depth: np.ndarray) -> StandingReferen
 
 
 def leg_series(
-    track: PersonTrack, lev: np.ndarray, leg: str, ref: StandingReference, fppa_min_thigh_ratio: float
+    track: PersonTrack,
+    lev: np.ndarray,
+    leg: str,
+    ref: StandingReference,
+    fppa_min_thigh_ratio: float,
+    fppa_max_abs_deg: float = kin.FPPA_MAX_ABS_DEG,
 ) -> LegSeries:
     """Every measure of one leg for every frame (see results.py for units and signs).
 
@@ -144,8 +149,9 @@ def leg_series(
     medial = kin.medial_sign(hip, lev[:, j["other_hip"]])
     k = kin.kmd(hip, knee, ankle, medial, ref.leg_px[leg])
     ratio = kin.thigh_ratio(hip, knee, ref.thigh_px[leg])
-    valid = kin.fppa_valid(ratio, fppa_min_thigh_ratio)
-    fppa = np.where(valid, kin.fppa(hip, knee, ankle, medial), np.nan)
+    raw = kin.fppa(hip, knee, ankle, medial)
+    valid = kin.fppa_valid(ratio, raw, fppa_min_thigh_ratio, fppa_max_abs_deg)
+    fppa = np.where(valid, raw, np.nan)
     w = track.world
     return LegSeries(
         knee_over_foot=kin.knee_over_foot(knee, ankle, toe, medial, ref.shank_px[leg]),

@@ -49,6 +49,7 @@ class Thresholds:
     min_reps_per_leg: int = 2
     inward_fraction: float = 0.5
     fppa_min_thigh_ratio: float = 0.5
+    fppa_max_abs_deg: float = 60.0
 
     @classmethod
     def with_overrides(cls, overrides: dict[str, float] | None) -> Thresholds:

@@ -99,3 +99,4 @@ def test_fppa_validity_rule():
     assert not kin.fppa_valid(ratio)
     assert kin.fppa_valid(kin.thigh_ratio(_p(0, 0), _p(0, 60), 100.0))
     assert not kin.fppa_valid(np.nan)
+    assert kin.fppa_valid(0.8, 45.0) and not kin.fppa_valid(0.8, -100.0)
