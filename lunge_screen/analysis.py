@@ -101,6 +101,14 @@ class Analysis:
         return cols
 
 
+def _loaded_yaw(yaw: np.ndarray, depth: np.ndarray, w: RepWindow, loaded_fraction: float) -> float | None:
+    """Median yaw (deg) over the loaded part of a rep (pelvis at least ``loaded_fraction`` of its depth down)."""
+    seg = slice(w.start, w.end + 1)
+    y = yaw[seg][np.nan_to_num(depth[seg]) >= loaded_fraction * w.depth]
+    y = y[np.isfinite(y)]
+    return float(np.median(y)) if y.size else None
+
+
 def find_cuts(frame_change: np.ndarray, min_jump: float = 4.0, factor: float = 6.0) -> np.ndarray:
     """Indices of frames that follow an edit cut: an image change far above the clip's typical one.
 
@@ -349,11 +357,16 @@ def _analyse(series: LandmarkSeries, settings: AnalysisSettings) -> Analysis:
         orientation=orient,
         subject=subject,
     )
+    rep_yaws = [_loaded_yaw(yaw, depth, w, settings.loaded_fraction) for w in windows]
+    known = [y for y in rep_yaws if y is not None]
+    if known:
+        clip_yaw = float(np.median(known))
     reps: list[Rep] = []
-    for k, w in enumerate(windows, start=1):
-        ys = yaw[w.start : w.end + 1]
-        rep_yaw = _f(np.nanmedian(ys)) if np.isfinite(ys).any() else None
-        view = classify(rep_yaw if rep_yaw is not None else float("nan"), facing, settings.view)
+    for k, (w, rep_yaw) in enumerate(zip(windows, rep_yaws), start=1):
+        # The camera rarely moves between reps, and one rep's yaw is noisy (+-5 deg): a rep
+        # takes the clip's view unless its own yaw is clearly different (camera moved).
+        own = rep_yaw is not None and abs(rep_yaw - clip_yaw) > settings.view.rep_change_deg
+        view = classify(rep_yaw if own else clip_yaw, facing, settings.view)
         assessed = ["left", "right"] if w.lead == "both" else [w.lead] if w.lead in LEGS else []
         obl, lean = pelvis_and_trunk(track, lev, w.bottom, w.lead)
         rep = Rep(

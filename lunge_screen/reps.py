@@ -16,7 +16,8 @@ at one height (a squat, both feet planted) the rep is bilateral (``lead = "both"
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import itertools
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy.ndimage import maximum_filter1d
@@ -77,17 +78,19 @@ def pelvis_depth(track: PersonTrack, standing_window_s: float = 4.0) -> tuple[np
     return depth, h
 
 
-def standing_leg_length(track: PersonTrack, depth: np.ndarray) -> float:
-    """Median hip-ankle length (px) over the frames with the least pelvis depth."""
+def standing_leg_length(track: PersonTrack, depth: np.ndarray | None = None) -> float:
+    """Hip-ankle length (px) of a straight leg: the 90th percentile over frames of the longer leg.
+
+    A leg is longest when straight, and most clips show it straight at some point
+    (standing, stepping), even split-squat clips that never stand on both feet.
+    ``depth`` is accepted for compatibility and not used.
+    """
     im = track.image
-    legs = 0.5 * (
-        np.hypot(*(im[:, L_ANKLE, :2] - im[:, L_HIP, :2]).T) + np.hypot(*(im[:, R_ANKLE, :2] - im[:, R_HIP, :2]).T)
+    legs = np.fmax(
+        np.hypot(*(im[:, L_ANKLE, :2] - im[:, L_HIP, :2]).T), np.hypot(*(im[:, R_ANKLE, :2] - im[:, R_HIP, :2]).T)
     )
-    ok = np.isfinite(legs) & np.isfinite(depth)
-    if not ok.any():
-        return float("nan")
-    cut = np.quantile(depth[ok], 0.3)
-    return float(np.median(legs[ok & (depth <= cut)]))
+    legs = legs[np.isfinite(legs)]
+    return float(np.percentile(legs, 90)) if legs.size else float("nan")
 
 
 def lead_leg(
@@ -170,4 +173,51 @@ def find_reps(track: PersonTrack, settings: RepSettings = RepSettings(), frontal
     if reps:
         typical = float(np.median([r.depth for r in reps]))
         reps = [r for r in reps if r.depth >= settings.min_relative_depth * typical]
-    return reps
+    return unify_planted_leads(track, reps, leg)
+
+
+def _lead_ankle(track: PersonTrack, rep: RepWindow) -> np.ndarray:
+    return track.image[rep.bottom, L_ANKLE if rep.lead == "left" else R_ANKLE, :2]
+
+
+def _stayed_planted(track: PersonTrack, a: RepWindow, b: RepWindow, point: np.ndarray, tol: float) -> bool:
+    """Some ankle stays within ``tol`` pixels of ``point`` in every frame from a's bottom to b's bottom."""
+    ankles = track.image[a.bottom : b.bottom + 1][:, [L_ANKLE, R_ANKLE], :2]
+    dist = np.hypot(*(ankles - point).transpose(2, 0, 1))  # (frames, 2)
+    near = np.nanmin(np.where(np.isfinite(dist), dist, np.inf), axis=1) <= tol
+    return bool(near.mean() >= 0.9)
+
+
+def unify_planted_leads(track: PersonTrack, reps: list[RepWindow], leg_px: float) -> list[RepWindow]:
+    """Give one lead leg to a run of reps on the same planted front foot (split-squat pulses).
+
+    If the lead foot of consecutive reps is the same image point and that foot never
+    left it in between, it is one foot, so one leg: the group takes the lead of its
+    most confident reps. This overrides a pose model that relabels the legs part-way
+    through (seen on ``lunge_front_lowres_18fps.mp4``), which per-frame evidence alone
+    cannot always undo.
+    """
+    if len(reps) < 2 or not np.isfinite(leg_px):
+        return reps
+    tol = 0.12 * leg_px
+    groups: list[list[RepWindow]] = [[reps[0]]]
+    for prev, cur in itertools.pairwise(reps):
+        same = (
+            prev.lead in ("left", "right")
+            and cur.lead in ("left", "right")
+            and np.hypot(*(_lead_ankle(track, cur) - _lead_ankle(track, prev))) <= tol
+            and _stayed_planted(track, prev, cur, _lead_ankle(track, prev), tol)
+        )
+        if same:
+            groups[-1].append(cur)
+        else:
+            groups.append([cur])
+    out: list[RepWindow] = []
+    for g in groups:
+        votes = {"left": 0.0, "right": 0.0}
+        for r in g:
+            if r.lead in votes:
+                votes[r.lead] += max(r.lead_confidence, 1e-3)
+        lead = max(votes, key=votes.get)
+        out += [r if r.lead == lead or r.lead not in votes else replace(r, lead=lead) for r in g]
+    return out

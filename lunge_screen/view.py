@@ -1,14 +1,17 @@
 """Camera view: frontal, rear, oblique or side, with a yaw estimate in degrees.
 
-Two independent estimates of how far the person's frontal plane is turned from the
-image plane, per frame, combined by taking the larger (a view is only as frontal as
-its least frontal evidence):
+Two estimates of how far the person's frontal plane is turned from the image plane,
+per frame:
 
-* **width ratio**: the shoulders' apparent width over the trunk's apparent length
-  in the image, against the same ratio in the model's 3D world landmarks for this
-  person: ``cos(yaw) = (w_img / h_img) / (w_world / h_world)``. Robust to distance and
-  body size; insensitive to the sign of the yaw.
-* **world yaw**: the direction of the shoulder line in the world landmarks' x-z plane.
+* **world yaw**: the direction of the shoulder line and of the hip line in the world
+  landmarks' x-z plane (MediaPipe's 3D skeleton is camera-aligned), averaged. Measured
+  on the reference clips it separates a frontal lunge (about 20 deg or less) from the
+  walking lunge filmed about 30-35 deg off (about 28 deg), so it decides frontal vs oblique.
+* **width ratio**: the shoulders' apparent width over the trunk's apparent length in the
+  image, against the same ratio in the world landmarks:
+  ``cos(yaw) = (w_img / h_img) / (w_world / h_world)``. It reads 15-30 deg too high on
+  frontal clips (clothing, posture), but it collapses reliably when the person is side on,
+  where the 3D skeleton's depth can be wrong; so it only decides "side" (>= ``side_min_yaw``).
 
 Why it matters: an oblique camera turns the knee's sagittal motion into apparent
 medial or lateral displacement (15 deg of yaw is enough to flip varus into valgus
@@ -26,10 +29,12 @@ from .series import L_HIP, L_SHOULDER, R_HIP, R_SHOULDER, PersonTrack
 
 @dataclass(frozen=True)
 class ViewSettings:
-    """Yaw limits (degrees) for the view classes."""
+    """Yaw limits (degrees) for the view classes; a rep whose own yaw differs from the
+    clip's by more than ``rep_change_deg`` is classified on its own (the camera moved)."""
 
     frontal_max_yaw: float = 25.0
     side_min_yaw: float = 45.0
+    rep_change_deg: float = 12.0
 
 
 def yaw_per_frame(track: PersonTrack) -> np.ndarray:
@@ -42,9 +47,15 @@ def yaw_per_frame(track: PersonTrack) -> np.ndarray:
     with np.errstate(all="ignore"):
         cos = (sw / trunk) / (wsw / wtr)
         yaw_width = np.degrees(np.arccos(np.clip(cos, 0.0, 1.0)))
-        d = w[:, L_SHOULDER] - w[:, R_SHOULDER]
-        yaw_world = np.degrees(np.arctan2(np.abs(d[:, 2]), np.abs(d[:, 0])))
-    return np.fmax(yaw_width, yaw_world)
+        yaw_world = 0.5 * (_line_yaw(w, L_SHOULDER, R_SHOULDER) + _line_yaw(w, L_HIP, R_HIP))
+    side_on = yaw_width >= ViewSettings.side_min_yaw
+    return np.where(side_on, np.fmax(yaw_world, yaw_width), yaw_world)
+
+
+def _line_yaw(world: np.ndarray, a: int, b: int) -> np.ndarray:
+    """Unsigned angle (deg) of the a-b line from the image plane, in the world x-z plane."""
+    d = world[:, a] - world[:, b]
+    return np.degrees(np.arctan2(np.abs(d[:, 2]), np.abs(d[:, 0])))
 
 
 def classify(yaw_deg: float, facing: int, settings: ViewSettings = ViewSettings()) -> str:
