@@ -86,6 +86,8 @@ def analyse(
         :class:`Thresholds`, or a dict of names to override (e.g. ``{"clearly_medial_min": 0.25}``).
     subject
         Who to screen when several people are seen: ``largest``, ``center``, ``left``, ``right``.
+        Any rule but ``largest`` makes the pose model report at least two people per frame
+        (``max_people``), which costs about half as much inference again.
     **extract_options
         Passed to :func:`extract` for videos (``model``, ``max_fps``, ``start``, ``end``, ...).
     """
