@@ -69,6 +69,7 @@ MEANINGS = {
     # ViewSettings
     "ViewSettings.frontal_max_yaw": "yaw up to this is a frontal (or rear) view (deg)",
     "ViewSettings.side_min_yaw": "yaw from this on is a side view; between the two, oblique (deg)",
+    "ViewSettings.rep_change_deg": "a rep takes the clip's view unless its own yaw differs by more than this (deg): the camera moved",
     # FilterSettings: signal cleaning
     "FilterSettings.min_visibility": "landmarks the model sees with lower visibility are treated as missing",
     "FilterSettings.hampel_window_s": "Hampel outlier filter half-window (s)",
