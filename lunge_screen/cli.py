@@ -33,6 +33,13 @@ def _positive_int(text: str) -> int:
     return v
 
 
+def _workers(text: str) -> int | str:
+    """``-j`` for one video: a positive number or ``auto``."""
+    if text.strip().lower() == "auto":
+        return "auto"
+    return _positive_int(text)
+
+
 def _add_extraction(p: argparse.ArgumentParser, per_video_workers: bool = True) -> None:
     from .pose import DEFAULT_MAX_FPS, DEFAULT_MAX_PEOPLE, DEFAULT_MAX_SIDE
 
@@ -67,7 +74,12 @@ def _add_extraction(p: argparse.ArgumentParser, per_video_workers: bool = True) 
     )
     if per_video_workers:
         g.add_argument(
-            "-j", "--workers", type=_positive_int, default=1, help="processes for this video (time segments; default 1)"
+            "-j",
+            "--workers",
+            type=_workers,
+            default="auto",
+            help="processes for this video (time segments), or 'auto': the usable cores when the video is long "
+            "enough to pay for them (default auto; see benchmarks/RESULTS.md)",
         )
     g.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -253,15 +265,21 @@ def _summary_table(result) -> str:
     return "\n".join(lines)
 
 
+def _prestart(video: str, opts: dict) -> None:
+    """Set helper processes to work on the video's later segments while this process loads the analysis code."""
+    from .pose import ExtractSettings, prestart
+
+    keys = ("max_people", "max_fps", "max_side", "start", "end")
+    settings = ExtractSettings(**{k: opts[k] for k in keys})
+    prestart(video, model=opts["model"], settings=settings, workers=opts["workers"], download=opts["download"])
+
+
 def cmd_analyse(args) -> int:
-    from .api import analyse_path
-    from .outputs import OutputOptions, write_outputs
     from .screening import Thresholds
 
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise OutputError(f"{out} exists and is not a folder")
-    bar, progress = _progress(args)
     opts = _extract_options(args)
     thresholds = dict(args.threshold)
     try:
@@ -269,6 +287,12 @@ def cmd_analyse(args) -> int:
     except ValueError as exc:
         print(f"lunge-screen: error: {exc}", file=sys.stderr)
         return 2
+    if not str(args.input).lower().endswith(".npz"):
+        _prestart(args.input, opts)
+    from .api import analyse_path
+    from .outputs import OutputOptions, write_outputs
+
+    bar, progress = _progress(args)
     try:
         series, analysis = analyse_path(
             args.input, thresholds=thresholds, subject=args.subject, progress=progress, **opts
@@ -407,7 +431,39 @@ COMMANDS = {
 }
 
 
+def _exit_now(code: int) -> None:
+    """End the program without the interpreter's teardown, which MediaPipe makes take ~0.3 s.
+
+    Only for the command-line program (``main()`` without ``argv``), after every
+    output file is closed, and only when no other thread runs: stops the helper
+    processes, flushes stdout/stderr, runs the ``atexit`` handlers, then
+    ``os._exit`` (what mypy does for the same reason). ``LUNGE_SCREEN_SLOW_EXIT=1``
+    turns it off.
+    """
+    import atexit
+    import contextlib
+    import threading
+
+    pose = sys.modules.get(f"{__package__}.pose")
+    if pose is not None:
+        pose.shutdown_workers(kill=True)
+    if threading.active_count() > 1:  # someone's thread still runs: let Python wait for it as usual
+        return
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    atexit._run_exitfuncs()
+    os._exit(code)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    code = _main(argv)
+    if argv is None and os.environ.get("LUNGE_SCREEN_SLOW_EXIT") is None:
+        _exit_now(code)
+    return code
+
+
+def _main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)

@@ -1,31 +1,64 @@
 """MediaPipe Pose Landmarker (Tasks API, VIDEO mode): video frames to a :class:`LandmarkSeries`.
 
-The only module that imports mediapipe. One landmarker per process is created
-once and reused (model load is paid once per worker, not per segment or video).
+The only module that creates MediaPipe landmarkers.
 
-Speed (see ``benchmarks/``): frames are decoded in a background thread into a
-small bounded queue, so decoding overlaps inference; with ``workers > 1`` the
-video is cut into time segments analysed by separate processes, each segment
-starting ``warmup`` seconds early so the landmarker's tracking and smoothing have
-settled by the seam, and the warm-up frames are dropped before the parts are
-joined in frame order.
+Speed (measured in ``benchmarks/RESULTS.md``)
+---------------------------------------------
+Inference is the floor of the cost; everything else hides behind it:
+
+* Frames are decoded, scaled and converted to RGB in a background thread into a
+  small bounded queue (:data:`PREFETCH` frames), so decoding overlaps inference and
+  memory stays flat whatever the video's length. MediaPipe runs its C code with
+  the GIL released, so the two threads really run at once.
+* Large frames are shrunk before MediaPipe (:data:`DEFAULT_MAX_SIDE`) and
+  high-speed video is thinned (:data:`DEFAULT_MAX_FPS`).
+* ``workers > 1`` (or ``"auto"``) cuts the video into consecutive time segments,
+  one per process. This process analyses the first segment itself while *helper*
+  processes analyse the others, each with its own landmarker; each helper segment
+  starts ``warmup`` seconds early and those warm-up frames are dropped before the
+  parts are joined in frame order. Cuts are balanced in work
+  (:func:`plan_segments`): warm-up, the frames a helper decodes from the keyframe
+  before its warm-up, and a late start of this process all count. MediaPipe's
+  tracking restarts at a segment's start, so landmarks after a seam differ from
+  the single-stream ones by about the model's own run-to-run noise;
+  ``benchmarks/seams.py`` measures it and ``tests/test_speed_equivalence.py``
+  checks that the findings agree.
+* Helper processes are started once per process and kept for later videos
+  (imports paid once). They are forked when that is safe -- this process has
+  created no MediaPipe graph yet and runs no other Python thread -- after this
+  process has imported MediaPipe (which starts no thread), so they import
+  nothing at all (a spawned helper needs ~1.2 s of CPU to start, a forked one
+  ~0.1 s); otherwise they come from a ``forkserver`` that has imported
+  MediaPipe, with the main script hidden so that it is not run again.
+* :func:`prestart` lets a program set the helpers to work before it has loaded
+  its own analysis code (the CLI does).
+* Each segment gets a fresh landmarker: creating one costs 0.05-0.09 s, while
+  reusing one carries its tracking state into the next video and changes its
+  landmarks (measured: up to 970 px on the first frames, and still up to 4 px
+  after resetting it with a blank frame).
 """
 
 from __future__ import annotations
 
 import contextlib
 import itertools
+import multiprocessing
 import os
 import queue
+import signal
+import sys
 import threading
+import time
+import warnings
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
-from .errors import ModelError
+from .errors import EmptyVideoError, ModelError
 from .models import ResolvedModel, resolve_model
 from .series import N_LANDMARKS, LandmarkSeries, SourceInfo
 from .video import Frame, VideoInfo, iter_frames, probe, select_frames
@@ -33,18 +66,36 @@ from .video import Frame, VideoInfo, iter_frames, probe, select_frames
 #: Default analysis frame-rate cap (frames/s). Lunge kinematics have almost no
 #: content above ~6 Hz (the filters cut at 6 Hz), so 60 fps samples them ten times
 #: over and places a rep's bottom within 17 ms; a 240 fps slow-motion clip then
-#: costs the same inference as a 60 fps one instead of 4x more.
+#: costs the same inference as a 60 fps one instead of 4x more (decoding the
+#: skipped frames is still paid, about 1/5 of a frame's inference at 1080p).
 DEFAULT_MAX_FPS = 60.0
-#: Default cap on the longer image side fed to MediaPipe (pixels). MediaPipe resizes
-#: to 224-256 px internally, so larger frames only cost conversion and copying;
-#: ``benchmarks/downscale.py`` measures that landmarks do not change materially.
+#: Default cap on the longer image side fed to MediaPipe (pixels). MediaPipe crops
+#: the person and resizes to 256x256 itself, so bigger frames only cost decoding
+#: copies and conversion; ``benchmarks/downscale.py`` measures that 960 changes the
+#: landmarks by no more than the model's own run-to-run noise.
 DEFAULT_MAX_SIDE = 960
 #: People tracked per frame (the subject is chosen afterwards; see ``subject.py``).
 DEFAULT_MAX_PEOPLE = 1
-#: Seconds of warm-up decoded before each parallel segment and then discarded.
-DEFAULT_WARMUP = 1.0
+#: Seconds of warm-up analysed before each helper segment and then discarded
+#: (``benchmarks/seams.py``: after ~15 frames the seam transient is down to the
+#: persistent difference any restart of MediaPipe's tracking leaves).
+DEFAULT_WARMUP = 0.5
+#: With ``workers="auto"``, every process must get at least this many analysed
+#: frames (1.5 s at 30 fps), else fewer processes are used. A forked helper costs
+#: ~0.1 s plus its warm-up; measured on 2 cores, two processes already beat one on
+#: a 108-frame clip (2.2 s vs 2.8 s whole process; benchmarks/RESULTS.md).
+AUTO_MIN_FRAMES_PER_WORKER = 45
+#: A segment keeps at least this many seconds (explicit ``workers`` too).
+MIN_SEGMENT_S = 1.0
+#: Decoded frames waiting for inference (bounded: memory does not grow with length).
+PREFETCH = 4
+#: Environment variable forcing the helpers' start method (fork, forkserver, spawn).
+ENV_START_METHOD = "LUNGE_SCREEN_START_METHOD"
 
 ProgressFn = Callable[[int, int], None]
+
+#: Set once this process has created a MediaPipe graph: forking is unsafe from then on.
+_GRAPH_CREATED = False
 
 
 @dataclass(frozen=True)
@@ -87,6 +138,7 @@ class PoseEstimator:
     """A MediaPipe Pose Landmarker in VIDEO mode. Use as a context manager, or ``close()``."""
 
     def __init__(self, model: ResolvedModel, settings: ExtractSettings) -> None:
+        global _GRAPH_CREATED
         os.environ.setdefault("GLOG_minloglevel", "2")
         try:
             import mediapipe as mp
@@ -102,6 +154,8 @@ class PoseEstimator:
             min_pose_presence_confidence=settings.min_detection_confidence,
             min_tracking_confidence=settings.min_tracking_confidence,
         )
+        self._landmarker = None
+        _GRAPH_CREATED = True
         try:
             with quiet_native_stderr():
                 self._landmarker = vision.PoseLandmarker.create_from_options(options)
@@ -148,18 +202,38 @@ class PoseEstimator:
         self.close()
 
 
-def _prefetch(frames: Iterator[Frame], size: int = 8) -> Iterator[Frame]:
-    """Decode in a background thread into a bounded queue (overlaps decoding with inference)."""
+# ---- one segment in one process --------------------------------------------------------------
+
+
+def thumbnail(image: np.ndarray) -> np.ndarray:
+    """32x32 grey thumbnail (mean of R, G, B; float32) for :attr:`LandmarkSeries.frame_change`.
+
+    A bilinear shrink to 128x128 then a 4:1 area average: each thumbnail pixel
+    averages 64 samples spread over its block. 0.06 ms per frame instead of 1.1 ms
+    for OpenCV's general area resize straight to 32x32.
+    """
+    small = cv2.resize(image, (128, 128), interpolation=cv2.INTER_LINEAR)
+    return cv2.resize(small, (32, 32), interpolation=cv2.INTER_AREA).mean(axis=2, dtype=np.float32)
+
+
+def _with_thumbnails(frames: Iterator[Frame]) -> Iterator[tuple[Frame, np.ndarray]]:
+    """Pair each frame with its thumbnail (runs in the decode thread, off the inference thread)."""
+    for f in frames:
+        yield f, thumbnail(f.image)
+
+
+def _prefetch(items: Iterator, size: int = PREFETCH) -> Iterator:
+    """Produce ``items`` in a background thread into a bounded queue (overlaps decoding with inference)."""
     q: queue.Queue = queue.Queue(maxsize=size)
     stop = threading.Event()
     done = object()
 
     def work() -> None:
         try:
-            for f in frames:
+            for item in items:
                 while not stop.is_set():
                     try:
-                        q.put(f, timeout=0.1)
+                        q.put(item, timeout=0.1)
                         break
                     except queue.Full:
                         continue
@@ -168,6 +242,10 @@ def _prefetch(frames: Iterator[Frame], size: int = 8) -> Iterator[Frame]:
             q.put(done)
         except BaseException as exc:
             q.put(exc)
+        finally:
+            close = getattr(items, "close", None)
+            if close is not None:  # close the decoder in the thread that ran it
+                close()
 
     t = threading.Thread(target=work, name="lunge-screen-decode", daemon=True)
     t.start()
@@ -187,6 +265,17 @@ def _prefetch(frames: Iterator[Frame], size: int = 8) -> Iterator[Frame]:
         t.join(timeout=5)
 
 
+def _add(timings: dict | None, key: str, value: float) -> None:
+    if timings is not None:
+        timings[key] = timings.get(key, 0.0) + value
+
+
+def _event(timings: dict | None, name: str, at: float | None = None) -> None:
+    """Note when something happened (``time.time()``, comparable across processes) in ``timings["events"]``."""
+    if timings is not None:
+        timings.setdefault("events", []).append((name, os.getpid(), time.time() if at is None else at))
+
+
 def _run(
     estimator: PoseEstimator,
     video: str,
@@ -195,8 +284,14 @@ def _run(
     keep_from: int,
     max_side: int | None,
     progress: Callable[[int], None] | None,
+    timings: dict | None = None,
 ) -> tuple[np.ndarray, ...]:
-    """Run the estimator over ``indices``; return arrays for frames with index >= ``keep_from``."""
+    """Run the estimator over ``indices``; return arrays for frames with index >= ``keep_from``.
+
+    ``timings`` (if given) receives the decode thread's ``decode_s``/``convert_s``
+    (see :func:`lunge_screen.video.iter_frames`) and this thread's ``inference_s``
+    (in MediaPipe) and ``wait_s`` (waiting for a decoded frame), in seconds.
+    """
     p = estimator.max_people
     n = int(np.sum(indices >= keep_from))
     times = np.zeros(n)
@@ -208,12 +303,19 @@ def _run(
     change = np.full(n, np.nan, np.float32)
     k = 0
     previous = None
-    for frame in _prefetch(iter_frames(video, info=info, indices=indices, max_side=max_side)):
+    decoder = iter_frames(video, info=info, indices=indices, max_side=max_side, threads=False, timings=timings)
+    t_wait = time.perf_counter()
+    for frame, thumb in _prefetch(_with_thumbnails(decoder)):
+        t0 = time.perf_counter()
         res = estimator.detect(frame, info.width, info.height)
-        thumb = cv2.resize(frame.image, (32, 32), interpolation=cv2.INTER_AREA).mean(axis=2)
+        t1 = time.perf_counter()
+        _add(timings, "wait_s", t0 - t_wait)
+        _add(timings, "inference_s", t1 - t0)
+        t_wait = t1
         diff = float(np.abs(thumb - previous).mean()) if previous is not None else np.nan
         previous = thumb
         if frame.index < keep_from:
+            _add(timings, "warmup_frames", 1)
             continue
         times[k], fidx[k] = frame.time, frame.index
         image[k], world[k], vis[k], pres[k] = res
@@ -224,52 +326,369 @@ def _run(
     return times[:k], fidx[:k], image[:k], world[:k], vis[:k], pres[:k], change[:k]
 
 
-# ---- per-process worker state (one landmarker per process, reused across tasks) ----------
-_WORKER: dict = {}
+def _run_segment(
+    resolved: ResolvedModel,
+    settings: ExtractSettings,
+    video: str,
+    info: VideoInfo,
+    indices: np.ndarray,
+    keep_from: int,
+    progress: Callable[[int], None] | None,
+    timings: dict | None,
+) -> tuple[np.ndarray, ...]:
+    """One segment with a fresh landmarker (model load timed as ``model_s``)."""
+    t0 = time.perf_counter()
+    _event(timings, "segment start")
+    with quiet_native_stderr(), PoseEstimator(resolved, settings) as est:
+        _add(timings, "model_s", time.perf_counter() - t0)
+        _event(timings, "landmarker ready")
+        arrays = _run(est, video, info, indices, keep_from, settings.max_side, progress, timings)
+    _event(timings, "segment end")
+    return arrays
 
 
-def _worker_init(model: ResolvedModel, settings: ExtractSettings, counter) -> None:
+# ---- helper processes ---------------------------------------------------------------------------
+_HELPER: dict = {}  # in a helper: its progress counter
+_POOL: dict = {}  # in the main process: the helper pool, its size, start method and counter
+_POOL_LOCK = threading.Lock()
+
+
+def _helper_init(counter) -> None:
+    """Start of a helper process: quiet, one OpenCV thread, MediaPipe imported before any task arrives."""
+    _HELPER["events"] = [("helper start", os.getpid(), time.time())]
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
+    os.environ.setdefault("GLOG_minloglevel", "2")
     devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 2)  # a worker's native log lines would only clutter the parent's terminal
+    os.dup2(devnull, 2)  # a helper's native log lines would only clutter the terminal
     os.close(devnull)
-    _WORKER["estimator"] = PoseEstimator(model, settings)
-    _WORKER["counter"] = counter
+    cv2.setNumThreads(1)  # every core already runs a process
+    _HELPER["counter"] = counter
+    with contextlib.suppress(ImportError):
+        import mediapipe.tasks.python.vision  # noqa: F401  (paid now, in parallel with the main process)
+    _HELPER["events"].append(("helper imported mediapipe", os.getpid(), time.time()))
 
 
-def _worker_segment(video: str, info: VideoInfo, indices: np.ndarray, keep_from: int, max_side: int | None):
-    counter = _WORKER["counter"]
+def _helper_segment(
+    resolved: ResolvedModel, settings: ExtractSettings, video: str, info: VideoInfo, indices: np.ndarray, keep_from: int
+) -> tuple[tuple[np.ndarray, ...], dict]:
+    """A helper's task: one segment; returns its arrays and timings."""
+    counter = _HELPER["counter"]
+    pending = [0]
 
     def tick(k: int) -> None:
-        with counter.get_lock():
-            counter.value += k
+        pending[0] += k
+        if pending[0] >= 5:
+            with counter.get_lock():
+                counter.value += pending[0]
+            pending[0] = 0
 
-    estimator: PoseEstimator = _WORKER["estimator"]
-    estimator._last_ms = -1
-    # A fresh landmarker per segment would re-pay model load; VIDEO mode only needs
-    # increasing timestamps, so reuse it and let the warm-up frames re-acquire tracking.
-    return _run(estimator, video, info, indices, keep_from, max_side, tick)
+    timings: dict = {"events": _HELPER.pop("events", [])}
+    c0 = time.process_time()
+    arrays = _run_segment(resolved, settings, video, info, indices, keep_from, tick, timings)
+    with counter.get_lock():
+        counter.value += pending[0]
+    timings["cpu_s"] = time.process_time() - c0
+    return arrays, timings
 
 
-def plan_segments(indices: np.ndarray, times: np.ndarray, n: int, warmup: float) -> list[tuple[np.ndarray, int]]:
-    """Cut frame ``indices`` into ``n`` consecutive segments with warm-up.
+def _ping() -> int:
+    return os.getpid()
 
-    Returns a list of ``(segment_indices, keep_from)``: each segment's indices
-    include up to ``warmup`` seconds of frames before ``keep_from``, whose results
-    are discarded. Segments of fewer than ~3 s are not worth a process.
+
+def start_method() -> str:
+    """How helper processes are started: ``fork`` when safe, else ``forkserver`` (or ``spawn``).
+
+    ``fork`` copies this process, so helpers need not import anything again; it is
+    used on Linux only while this process has created no MediaPipe graph (whose
+    threads could hold locks at the fork) and runs a single Python thread. The
+    environment variable ``LUNGE_SCREEN_START_METHOD`` overrides the choice.
+    """
+    methods = multiprocessing.get_all_start_methods()
+    forced = os.environ.get(ENV_START_METHOD, "").strip().lower()
+    if forced in methods:
+        return forced
+    if "fork" in methods and sys.platform.startswith("linux") and not _GRAPH_CREATED:
+        if threading.active_count() == 1:
+            return "fork"
+    return "forkserver" if "forkserver" in methods else "spawn"
+
+
+def _helper_pool(n: int) -> tuple[ProcessPoolExecutor, object]:
+    """The process-wide pool of ``n`` (or more) helpers, started now if not running; and its counter."""
+    pool = _POOL.get("executor")
+    if pool is not None and _POOL["size"] >= n and not getattr(pool, "_broken", False):
+        return pool, _POOL["counter"]
+    shutdown_workers()
+    method = start_method()
+    if method == "fork":  # import MediaPipe once, here: forked helpers inherit it (it starts no thread)
+        with contextlib.suppress(ImportError):
+            import mediapipe.tasks.python.vision  # noqa: F401
+    ctx = multiprocessing.get_context(method)
+    if method == "forkserver":
+        ctx.set_forkserver_preload(["lunge_screen.pose", "mediapipe.tasks.python.vision"])
+    counter = ctx.Value("q", 0)
+    pool = ProcessPoolExecutor(n, mp_context=ctx, initializer=_helper_init, initargs=(counter,))
+    # Start the processes now, so their imports overlap this process's own work. A forked
+    # helper starts at the first task; others start one per task waiting.
+    with _main_module_hidden(method != "fork"):
+        for _ in range(1 if method == "fork" else n):
+            pool.submit(_ping)
+    _POOL.update(executor=pool, size=n, method=method, counter=counter)
+    return pool, counter
+
+
+@contextlib.contextmanager
+def _main_module_hidden(hide: bool):
+    """Keep ``spawn``/``forkserver`` children from re-running the main script while helpers start.
+
+    multiprocessing re-imports the parent's ``__main__`` in such children (it
+    records the script's path), which re-runs a script that lacks an ``if __name__ ==
+    "__main__":`` guard and then fails. Helpers only run this module's functions, so
+    the script's path is hidden while they are launched.
+    """
+    main = sys.modules.get("__main__")
+    if not hide or main is None:
+        yield
+        return
+    saved = {k: main.__dict__[k] for k in ("__file__", "__spec__") if k in main.__dict__}
+    try:
+        main.__dict__.pop("__file__", None)
+        main.__spec__ = None
+        yield
+    finally:
+        main.__dict__.pop("__spec__", None)
+        main.__dict__.update(saved)
+
+
+def shutdown_workers(kill: bool = False) -> None:
+    """Stop the helper processes of :func:`extract_landmarks` (they are otherwise kept for the next video)."""
+    pool = _POOL.pop("executor", None)
+    _POOL.clear()
+    if pool is None:
+        return
+    if kill:  # idle or abandoned helpers: no need to let them finish
+        for proc in list((getattr(pool, "_processes", None) or {}).values()):
+            with contextlib.suppress(Exception):
+                proc.terminate()
+    pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _usable_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def resolve_workers(workers: int | str, n_frames: int) -> int:
+    """Processes to use for one video: ``workers``, or for ``"auto"`` what pays on this machine.
+
+    ``"auto"`` = the usable cores, but no more than one process per
+    :data:`AUTO_MIN_FRAMES_PER_WORKER` analysed frames, because each helper costs
+    its start (about 0.1 s when forked) and its warm-up frames.
+    """
+    if isinstance(workers, str):
+        if workers.strip().lower() != "auto":
+            raise ValueError(f"workers must be a positive number or 'auto', not {workers!r}")
+        return max(1, min(_usable_cores(), n_frames // AUTO_MIN_FRAMES_PER_WORKER))
+    if int(workers) < 1:
+        raise ValueError(f"workers must be at least 1, not {workers}")
+    return int(workers)
+
+
+# ---- planning: where to cut, balanced in work ------------------------------------------------------
+
+#: Rough one-core costs used only to balance segments (ms per frame; ``benchmarks/RESULTS.md``):
+#: inference per model (tight loop, 2-core EPYC), and H.264 decoding per megapixel of frame.
+INFERENCE_MS = {"lite": 9.0, "full": 10.5, "heavy": 28.5}
+DECODE_MS_PER_MEGAPIXEL = 1.1
+#: Seconds the calling process needs, after :func:`prestart`, before its own inference can
+#: start when the analysis code is not imported yet (the CLI's case; measured 0.45-0.5 s).
+ANALYSIS_IMPORT_S = 0.5
+
+
+def frame_cost_ms(info: VideoInfo, model_name: str) -> tuple[float, float]:
+    """Estimated (decode, whole) one-core cost of analysing one frame of ``info``, in ms."""
+    decode = DECODE_MS_PER_MEGAPIXEL * info.width * info.height / 1e6
+    return decode, decode + INFERENCE_MS.get(model_name, INFERENCE_MS["full"]) + 0.5
+
+
+def plan_segments(
+    indices: np.ndarray,
+    times: np.ndarray,
+    n: int,
+    warmup: float,
+    *,
+    keyframes: np.ndarray | None = None,
+    decode_share: float = 0.0,
+    first_delay: float = 0.0,
+) -> list[tuple[np.ndarray, int]]:
+    """Cut frame ``indices`` into up to ``n`` consecutive segments with warm-up, balanced in work.
+
+    Returns a list of ``(segment_indices, keep_from)``: each segment after the
+    first also holds up to ``warmup`` seconds of frames before ``keep_from``,
+    whose results are discarded. Work is counted in analysed frames: a helper's
+    segment costs its warm-up frames, plus ``decode_share`` of a frame for each
+    frame it must decode and drop between the ``keyframes`` (video frame indices)
+    before its warm-up and the warm-up itself, plus its own frames; the first
+    segment, run by the calling process, costs ``first_delay`` frames more (how
+    much later that process starts). Cuts are placed so the largest segment's
+    work is as small as possible. Segments keep at least :data:`MIN_SEGMENT_S`
+    seconds, so fewer than ``n`` may be returned.
     """
     indices = np.asarray(indices)
     if n <= 1 or len(indices) < 2:
         return [(indices, int(indices[0]) if len(indices) else 0)]
-    dur = times[indices[-1]] - times[indices[0]]
-    n = int(max(1, min(n, dur // 3.0)))
-    bounds = np.linspace(0, len(indices), n + 1).astype(int)
-    out = []
-    for a, b in itertools.pairwise(bounds):
-        keep_from = int(indices[a])
-        t0 = times[keep_from] - warmup
-        first = int(np.searchsorted(times[indices], t0)) if a > 0 else 0
-        out.append((indices[first:b], keep_from))
+    t = np.asarray(times, float)[indices]
+    dur = float(t[-1] - t[0])
+    n = int(max(1, min(n, dur // max(MIN_SEGMENT_S, 2 * warmup))))
+    if n == 1:
+        return [(indices, int(indices[0]))]
+    size = len(indices)
+    warm = np.searchsorted(t, t - warmup - 1e-9)  # position where a segment kept from here starts
+    start_cost = (np.arange(size) - warm).astype(float)
+    if keyframes is not None and len(keyframes) and decode_share > 0:
+        kf = np.sort(np.asarray(keyframes, int))
+        first_decoded = indices[warm]
+        key = kf[np.clip(np.searchsorted(kf, first_decoded, side="right") - 1, 0, None)]
+        start_cost += decode_share * np.maximum(first_decoded - key, 0)
+
+    def cuts(limit: float) -> list[int] | None:
+        """Greedy: each segment as long as ``limit`` allows; None if ``n`` segments do not cover all."""
+        bounds, a = [0], 0
+        for k in range(n):
+            cost = first_delay if k == 0 else start_cost[a]
+            a = max(a + 1, int(np.floor(a + limit - cost)))
+            if a >= size:
+                return [*bounds, size]
+            bounds.append(a)
+        return None
+
+    lo, hi = size / n - 1, size + abs(first_delay) + float(start_cost.max()) + 1
+    for _ in range(50):
+        mid = (lo + hi) / 2
+        lo, hi = (lo, mid) if cuts(mid) else (mid, hi)
+    bounds = cuts(hi) or [0, size]
+    out = [(indices[warm[a] if k else 0 : b], int(indices[a])) for k, (a, b) in enumerate(itertools.pairwise(bounds))]
+    if len(out) > 1 and min(t[b - 1] - t[a] for a, b in itertools.pairwise(bounds)) < MIN_SEGMENT_S:
+        return plan_segments(
+            indices,
+            times,
+            len(out) - 1,
+            warmup,
+            keyframes=keyframes,
+            decode_share=decode_share,
+            first_delay=first_delay,
+        )
     return out
+
+
+def _mediapipe_version() -> str:
+    """MediaPipe's version from package metadata (no import of mediapipe itself)."""
+    try:
+        from importlib.metadata import version
+
+        return version("mediapipe")
+    except Exception:  # pragma: no cover - metadata missing
+        return ""
+
+
+@dataclass
+class _Plan:
+    """Everything decided before any frame is analysed."""
+
+    video: str
+    info: VideoInfo
+    resolved: ResolvedModel
+    settings: ExtractSettings
+    warmup: float
+    workers: int | str
+    total: int
+    segments: list[tuple[np.ndarray, int]]
+
+
+def _key(video, resolved: ResolvedModel, settings: ExtractSettings, warmup: float, workers) -> tuple:
+    """What must match for :func:`extract_landmarks` to take over a :func:`prestart`-ed plan."""
+    return (str(video), str(resolved.path), settings, warmup, workers)
+
+
+def _make_plan(video, resolved, settings, workers, warmup, info, first_delay_s: float = 0.0) -> _Plan:
+    video = str(video)
+    info = info or probe(video)
+    indices = select_frames(info.times, settings.start, settings.end, settings.max_fps)
+    if len(indices) == 0:
+        raise EmptyVideoError(f"{video}: no frames in the requested time window")
+    decode_ms, frame_ms = frame_cost_ms(info, resolved.name)
+    segments = plan_segments(
+        indices,
+        info.times,
+        resolve_workers(workers, len(indices)),
+        warmup,
+        keyframes=info.keyframes,
+        decode_share=decode_ms / frame_ms,
+        first_delay=1000.0 * first_delay_s / frame_ms,
+    )
+    return _Plan(video, info, resolved, settings, warmup, workers, len(indices), segments)
+
+
+# ---- running a plan ----------------------------------------------------------------------------------
+_PENDING: dict = {}  # a prestarted plan, its helper futures and the counter's value when they started
+
+
+def prestart(
+    video: str | os.PathLike,
+    *,
+    model: str | os.PathLike | ResolvedModel | None = None,
+    settings: ExtractSettings | None = None,
+    workers: int | str = 1,
+    warmup: float = DEFAULT_WARMUP,
+    download: bool = False,
+    info: VideoInfo | None = None,
+) -> bool:
+    """Start the helper processes on their segments of ``video`` now; :func:`extract_landmarks` joins them.
+
+    For a program with slow work of its own before it calls
+    :func:`extract_landmarks` with the same arguments (the CLI imports the analysis
+    code): the helpers analyse meanwhile, and the calling process's own first
+    segment is planned shorter by :data:`ANALYSIS_IMPORT_S` when that code is not
+    imported yet. Returns whether helpers were started; never raises for a bad
+    input or model (the real call reports those).
+    """
+    _discard_pending()
+    delay = ANALYSIS_IMPORT_S if f"{__package__}.analysis" not in sys.modules else 0.0
+    settings = settings or ExtractSettings()
+    try:
+        resolved = model if isinstance(model, ResolvedModel) else resolve_model(model, download=download)
+        plan = _make_plan(video, resolved, settings, workers, warmup, info, first_delay_s=delay)
+    except Exception:  # the real call will raise it properly
+        return False
+    if len(plan.segments) < 2 or not _POOL_LOCK.acquire(blocking=False):
+        return False
+    try:
+        pool, counter = _helper_pool(len(plan.segments) - 1)
+        base = counter.value
+        futures = [
+            pool.submit(_helper_segment, plan.resolved, plan.settings, plan.video, plan.info, seg, keep)
+            for seg, keep in plan.segments[1:]
+        ]
+    except BaseException:
+        _POOL_LOCK.release()
+        raise
+    _PENDING.update(key=_key(video, resolved, settings, warmup, workers), plan=plan, futures=futures, base=base)
+    return True
+
+
+def _discard_pending() -> None:
+    """Forget a prestarted plan nobody claimed (stopping its helpers) and free the helpers."""
+    if not _PENDING:
+        return
+    futures = _PENDING.get("futures", [])
+    _PENDING.clear()
+    for fut in futures:
+        fut.cancel()
+    if not all(f.done() for f in futures):
+        shutdown_workers(kill=True)
+    _POOL_LOCK.release()
 
 
 def extract_landmarks(
@@ -277,11 +696,12 @@ def extract_landmarks(
     *,
     model: str | os.PathLike | ResolvedModel | None = None,
     settings: ExtractSettings | None = None,
-    workers: int = 1,
+    workers: int | str = 1,
     warmup: float = DEFAULT_WARMUP,
     progress: ProgressFn | None = None,
     download: bool = False,
     info: VideoInfo | None = None,
+    timings: dict | None = None,
 ) -> LandmarkSeries:
     """Run the pose model over a video and return every frame's landmarks.
 
@@ -294,11 +714,20 @@ def extract_landmarks(
     settings
         Extraction settings (people per frame, frame-rate cap, downscale, window).
     workers
-        Processes for this one video (time segments, see the module docstring).
+        Processes for this one video (time segments, see the module docstring), or
+        ``"auto"`` (see :func:`resolve_workers`). 1 runs everything in this process.
+    warmup
+        Seconds analysed and discarded before each helper segment's first frame.
     progress
         Called as ``progress(frames_done, frames_total)`` as frames finish.
     download
         Allow downloading a missing official model.
+    info
+        The video's :func:`~lunge_screen.video.probe` result, if already read.
+    timings
+        If given, filled with seconds spent per stage, summed over processes
+        (``decode_s``, ``convert_s``, ``inference_s``, ``wait_s``, ``model_s``,
+        ``helper_cpu_s``...), plus ``segments`` and ``start_method``.
 
     Returns
     -------
@@ -306,51 +735,55 @@ def extract_landmarks(
         One row per analysed frame, in frame order.
     """
     settings = settings or ExtractSettings()
-    video = str(video)
-    info = info or probe(video)
     resolved = model if isinstance(model, ResolvedModel) else resolve_model(model, download=download)
-    indices = select_frames(info.times, settings.start, settings.end, settings.max_fps)
-    total = len(indices)
-    try:
-        import mediapipe
-
-        mp_version = mediapipe.__version__
-    except ImportError:  # pragma: no cover
-        mp_version = ""
+    pending = None
+    if _PENDING and _PENDING["key"] == _key(video, resolved, settings, warmup, workers):
+        pending = dict(_PENDING)  # started by prestart(): its plan, and its helpers already at work
+        _PENDING.clear()
+        plan = pending["plan"]
+    else:
+        _discard_pending()
+        plan = _make_plan(video, resolved, settings, workers, warmup, info)
     source = SourceInfo(
-        video=video,
-        width=info.width,
-        height=info.height,
-        fps=info.fps,
-        n_frames=info.n_frames,
-        rotation=info.rotation,
-        codec=info.codec,
-        model=resolved.name,
-        model_sha256=resolved.sha256,
-        mediapipe_version=mp_version,
-        settings={**settings.__dict__, "warmup": warmup},
+        video=plan.video,
+        width=plan.info.width,
+        height=plan.info.height,
+        fps=plan.info.fps,
+        n_frames=plan.info.n_frames,
+        rotation=plan.info.rotation,
+        codec=plan.info.codec,
+        model=plan.resolved.name,
+        model_sha256=plan.resolved.sha256,
+        mediapipe_version=_mediapipe_version(),
+        settings={**plan.settings.__dict__, "warmup": plan.warmup, "segments": len(plan.segments)},
     )
-    if total == 0:
-        from .errors import EmptyVideoError
-
-        raise EmptyVideoError(f"{video}: no frames in the requested time window")
-    segments = plan_segments(indices, info.times, workers, warmup)
     done = [0]
 
     def tick(k: int) -> None:
         done[0] += k
         if progress:
-            progress(done[0], total)
+            progress(min(done[0], plan.total), plan.total)
 
-    if len(segments) == 1:
-        with quiet_native_stderr(), PoseEstimator(resolved, settings) as est:
-            arrays = _run(est, video, info, indices, int(indices[0]), settings.max_side, tick)
-        parts = [_series(arrays, source)]
-    else:
-        parts = _extract_parallel(video, info, resolved, settings, segments, tick)
-        parts = [_series(a, source) for a in parts]
-    series = LandmarkSeries.concatenate(parts)
-    return series
+    if timings is not None:
+        timings["segments"] = len(plan.segments)
+        timings["prestarted"] = pending is not None
+    parts = None
+    if pending is not None:
+        try:
+            parts = _extract_parallel(plan, tick, timings, pending)
+        finally:
+            _POOL_LOCK.release()
+    elif len(plan.segments) > 1 and _POOL_LOCK.acquire(blocking=False):
+        try:
+            parts = _extract_parallel(plan, tick, timings)
+        finally:
+            _POOL_LOCK.release()
+    if parts is None:  # one segment, or another thread is using the helpers
+        parts = [
+            _run_segment(plan.resolved, plan.settings, plan.video, plan.info, seg, keep, tick, timings)
+            for seg, keep in plan.segments
+        ]
+    return LandmarkSeries.concatenate([_series(a, source) for a in parts])
 
 
 def _series(arrays: tuple[np.ndarray, ...], source: SourceInfo) -> LandmarkSeries:
@@ -358,35 +791,80 @@ def _series(arrays: tuple[np.ndarray, ...], source: SourceInfo) -> LandmarkSerie
     return LandmarkSeries(times, fidx, image, world, vis, pres, source=source, frame_change=change)
 
 
-def _extract_parallel(video, info, resolved, settings, segments, tick) -> list[tuple[np.ndarray, ...]]:
-    import multiprocessing as mp
-    import time
+def _extract_parallel(plan: _Plan, tick, timings, pending: dict | None = None) -> list[tuple[np.ndarray, ...]]:
+    """First segment here, the others in helper processes; results in segment order."""
+    _event(timings, "helpers requested")
+    pool, counter = _helper_pool(len(plan.segments) - 1)
+    if timings is not None:
+        timings["start_method"] = _POOL.get("method")
+    if pending is not None:
+        futures, base = pending["futures"], pending["base"]
+    else:
+        base = counter.value
+        futures = [
+            pool.submit(_helper_segment, plan.resolved, plan.settings, plan.video, plan.info, seg, keep)
+            for seg, keep in plan.segments[1:]
+        ]
+    own = [0]
+    reported = [0]
 
-    ctx = mp.get_context("spawn")
-    counter = ctx.Value("l", 0)
-    with ProcessPoolExecutor(
-        max_workers=len(segments), mp_context=ctx, initializer=_worker_init, initargs=(resolved, settings, counter)
-    ) as pool:
-        futures = [pool.submit(_worker_segment, video, info, seg, keep, settings.max_side) for seg, keep in segments]
-        reported = 0
-        while not all(f.done() for f in futures):
-            time.sleep(0.2)
-            now = counter.value
-            if now > reported:
-                tick(now - reported)
-                reported = now
-        results = [f.result() for f in futures]
-        if counter.value > reported:
-            tick(counter.value - reported)
-    return results
+    def report() -> None:
+        now = own[0] + counter.value - base
+        if now > reported[0]:
+            tick(now - reported[0])
+            reported[0] = now
+
+    def own_tick(k: int) -> None:
+        own[0] += k
+        report()
+
+    try:
+        first = _run_segment(plan.resolved, plan.settings, plan.video, plan.info, *plan.segments[0], own_tick, timings)
+        pending_futures = set(futures)
+        while pending_futures:
+            _, pending_futures = wait(pending_futures, timeout=0.2, return_when=FIRST_COMPLETED)
+            report()
+        results = [first]
+        for (seg, keep), fut in zip(plan.segments[1:], futures):
+            try:
+                arrays, helper_timings = fut.result()
+            except BrokenProcessPool:
+                warnings.warn(
+                    "a helper process died; analysing its segment in this process instead",
+                    RuntimeWarning,
+                    stacklevel=3,
+                )
+                shutdown_workers(kill=True)
+                arrays = _run_segment(plan.resolved, plan.settings, plan.video, plan.info, seg, keep, tick, timings)
+                helper_timings = {}
+            results.append(arrays)
+            for key, value in helper_timings.items():
+                if key == "events":
+                    if timings is not None:
+                        timings.setdefault("events", []).extend(value)
+                else:
+                    _add(timings, "helper_cpu_s" if key == "cpu_s" else key, value)
+        return results
+    except BaseException:
+        for fut in futures:
+            fut.cancel()
+        if not all(f.done() for f in futures):
+            shutdown_workers(kill=True)  # interrupted or failed: do not leave helpers busy
+        raise
 
 
 __all__ = [
     "DEFAULT_MAX_FPS",
     "DEFAULT_MAX_PEOPLE",
     "DEFAULT_MAX_SIDE",
+    "DEFAULT_WARMUP",
     "ExtractSettings",
     "PoseEstimator",
     "extract_landmarks",
     "plan_segments",
+    "prestart",
+    "resolve_workers",
+    "shutdown_workers",
+    "start_method",
+    "thumbnail",
 ]

@@ -57,6 +57,8 @@ class VideoInfo:
         FFmpeg decoder name (``h264``, ``hevc``, ``vp9``...).
     times : numpy.ndarray
         Presentation time of every frame in seconds, shape ``(n_frames,)``, increasing.
+    keyframes : numpy.ndarray or None
+        Indices of the frames decoding can start from (``None`` when unknown).
     """
 
     path: str
@@ -70,6 +72,7 @@ class VideoInfo:
     times: np.ndarray
     start_pts: int = 0
     time_base: float = 0.0
+    keyframes: np.ndarray | None = None
 
     @property
     def variable_frame_rate(self) -> bool:
@@ -126,6 +129,7 @@ def probe(path: str | Path) -> VideoInfo:
         codec = stream.codec_context.name
         tb = stream.time_base
         pts: list[int] = []
+        key_pts: list[int] = []
         n_no_pts = 0
         try:
             for packet in container.demux(stream):
@@ -135,6 +139,8 @@ def probe(path: str | Path) -> VideoInfo:
                     n_no_pts += 1
                 else:
                     pts.append(packet.pts)
+                    if packet.is_keyframe:
+                        key_pts.append(packet.pts)
         except av.error.FFmpegError as exc:
             raise CorruptVideoError(f"{path}: the container is damaged ({exc.strerror or exc})") from None
         n = len(pts) + n_no_pts
@@ -146,6 +152,7 @@ def probe(path: str | Path) -> VideoInfo:
                 f"{path}: truncated video: the header lists {header_frames} frames but only {n} are present"
             )
         start_pts = 0
+        keyframes = None
         if n_no_pts or tb is None:
             rate = float(stream.average_rate or stream.guessed_rate or 30)
             times = np.arange(n) / rate
@@ -153,6 +160,7 @@ def probe(path: str | Path) -> VideoInfo:
             arr = np.sort(np.asarray(pts, dtype=np.int64))
             start_pts = int(arr[0])
             times = (arr - arr[0]) * float(tb)
+            keyframes = np.searchsorted(arr, np.unique(np.asarray(key_pts, dtype=np.int64)))
         # First frame: real size and rotation (display matrix).
         container.seek(0)
         try:
@@ -181,6 +189,7 @@ def probe(path: str | Path) -> VideoInfo:
             times=times,
             start_pts=start_pts,
             time_base=float(tb) if tb and not n_no_pts else 0.0,
+            keyframes=keyframes,
         )
     finally:
         container.close()
@@ -209,19 +218,25 @@ def scaled_size(width: int, height: int, max_side: int | None) -> tuple[int, int
     return max(2, int(round(width * s / 2)) * 2), max(2, int(round(height * s / 2)) * 2)
 
 
-def _shrink(plane: np.ndarray, width: int, height: int) -> np.ndarray:
-    """Resize one image plane to ``width`` x ``height``: exact 2:1 area averages, then bilinear.
+def _shrink_into(plane: np.ndarray, out: np.ndarray) -> None:
+    """Resize one image plane into ``out``: exact 2:1 area averages, then bilinear for the rest.
 
     Halving with ``INTER_AREA`` is OpenCV's vectorised fast path and is properly
     anti-aliased; the remaining factor (below 2) is bilinear, which is cheap and
     aliases little at such ratios. A 4K frame to 960 px costs about 1.7 ms
     (one core) instead of 5 ms for a direct area resize (``benchmarks/RESULTS.md``).
     """
+    height, width = out.shape
     while plane.shape[1] >= 2 * width and plane.shape[0] >= 2 * height:
-        plane = cv2.resize(plane, (plane.shape[1] // 2, plane.shape[0] // 2), interpolation=cv2.INTER_AREA)
+        half = (plane.shape[1] // 2, plane.shape[0] // 2)
+        if half == (width, height):
+            cv2.resize(plane, half, dst=out, interpolation=cv2.INTER_AREA)
+            return
+        plane = cv2.resize(plane, half, interpolation=cv2.INTER_AREA)
     if (plane.shape[1], plane.shape[0]) != (width, height):
-        plane = cv2.resize(plane, (width, height), interpolation=cv2.INTER_LINEAR)
-    return plane
+        cv2.resize(plane, (width, height), dst=out, interpolation=cv2.INTER_LINEAR)
+    else:
+        out[...] = plane
 
 
 def _plane(frame, i: int) -> np.ndarray:
@@ -253,11 +268,11 @@ def to_rgb(frame, width: int, height: int) -> np.ndarray:
     full range, 4:2:2...) go through FFmpeg's scaler with area averaging.
     """
     if _fast_yuv(frame, width, height):
-        buf = np.empty((height * 3 // 2, width), np.uint8)
-        buf[:height] = _shrink(_plane(frame, 0), width, height)
+        buf = np.empty((height * 3 // 2, width), np.uint8)  # I420: Y, then U, then V
+        _shrink_into(_plane(frame, 0), buf[:height])
         uv = buf[height:].reshape(2, height // 2, width // 2)
-        uv[0] = _shrink(_plane(frame, 1), width // 2, height // 2)
-        uv[1] = _shrink(_plane(frame, 2), width // 2, height // 2)
+        _shrink_into(_plane(frame, 1), uv[0])
+        _shrink_into(_plane(frame, 2), uv[1])
         image = cv2.cvtColor(buf, cv2.COLOR_YUV2RGB_I420)
     elif (width, height) == (frame.width, frame.height):
         image = frame.to_ndarray(format="rgb24")
@@ -316,8 +331,9 @@ def iter_frames(
     max_side
         Downscale so the longer side of the yielded image is at most this many pixels.
     threads
-        Let FFmpeg decode with its own threads (costs ~20 % more CPU per frame;
-        worth it only when a core would otherwise idle).
+        Let FFmpeg decode with its own threads (frame threads cost ~20 % more CPU
+        per frame; worth it only when a core would otherwise idle). ``False``
+        decodes in the calling thread only.
     timings
         If given, seconds are added to it as they are spent: ``decode_s`` /
         ``decode_cpu_s`` (wall / this thread's CPU time in the decoder, including
@@ -339,6 +355,8 @@ def iter_frames(
         stream = container.streams.video[0]
         if threads:
             stream.thread_type = "AUTO"
+        else:  # FFmpeg's default would still use slice threads: one thread costs no more CPU in all
+            stream.codec_context.thread_count = 1
         tb = info.time_base
         stored_w, stored_h = (info.height, info.width) if info.rotation in (90, 270) else (info.width, info.height)
         out_w, out_h = scaled_size(stored_w, stored_h, max_side)
