@@ -24,8 +24,8 @@ from .measures import (
     pelvis_and_trunk,
     standing_reference,
 )
-from .orientation import OrientationReport, correct_labels
-from .reps import RepSettings, RepWindow, find_reps, pelvis_depth
+from .orientation import OrientationReport, correct_labels, swap_legs
+from .reps import RepSettings, RepWindow, find_reps, pelvis_depth, unify_planted_leads
 from .results import (
     InputInfo,
     LegMeasures,
@@ -336,13 +336,17 @@ def _analyse(series: LandmarkSeries, settings: AnalysisSettings) -> Analysis:
     track = clean_track(track, settings.filters)
     yaw = yaw_per_frame(track)
     depth, _ = pelvis_depth(track, settings.reps.standing_window_s)
+    facing = orient.facing
+    clip_yaw = float(np.nanmedian(yaw)) if np.isfinite(yaw).any() else float("nan")
+    windows = find_reps(track, settings.reps, frontal=classify(clip_yaw, facing, settings.view) in FRONTAL_VIEWS)
+    windows, relabel = unify_planted_leads(track, windows)
+    if relabel.any():  # the lead of these reps was the other label: their legs were swapped
+        track = swap_legs(track, relabel)
+        orient = dataclasses.replace(orient, leg_swap_frames=orient.leg_swap_frames + int(relabel.sum()))
     ref = standing_reference(track, depth)
     lev = level_image(track, ref.roll_deg)
     t = settings.thresholds
     legs = {leg: leg_series(track, lev, leg, ref, t.fppa_min_thigh_ratio, t.fppa_max_abs_deg) for leg in LEGS}
-    facing = orient.facing
-    clip_yaw = float(np.nanmedian(yaw)) if np.isfinite(yaw).any() else float("nan")
-    windows = find_reps(track, settings.reps, frontal=classify(clip_yaw, facing, settings.view) in FRONTAL_VIEWS)
     cuts = find_cuts(series.frame_change)
     cut_reps = [w for w in windows if np.any((cuts > w.start) & (cuts <= w.end))]
     windows = [w for w in windows if w not in cut_reps]

@@ -111,7 +111,7 @@ def fix_body_swap(track: PersonTrack) -> tuple[PersonTrack, bool]:
     return track, False
 
 
-def _swap_legs(track: PersonTrack, mask: np.ndarray) -> PersonTrack:
+def swap_legs(track: PersonTrack, mask: np.ndarray) -> PersonTrack:
     """A copy with the lower-limb chains exchanged in the masked frames."""
     image, world, vis = track.image.copy(), track.world.copy(), track.visibility.copy()
     for a, b in LEG_CHAIN:
@@ -194,7 +194,7 @@ def correct_labels(track: PersonTrack) -> tuple[PersonTrack, OrientationReport]:
     track, body = fix_body_swap(track)
     mask = leg_label_path(track, yaw_per_frame(track))
     if mask.any():
-        track = _swap_legs(track, mask)
+        track = swap_legs(track, mask)
     segs = int(np.sum(np.diff(np.concatenate([[0], mask.astype(int)])) == 1))
     order = label_order(track)
     facing = int(np.sign(np.sum(order))) if np.any(order) else 0

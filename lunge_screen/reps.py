@@ -173,7 +173,7 @@ def find_reps(track: PersonTrack, settings: RepSettings = RepSettings(), frontal
     if reps:
         typical = float(np.median([r.depth for r in reps]))
         reps = [r for r in reps if r.depth >= settings.min_relative_depth * typical]
-    return unify_planted_leads(track, reps, leg)
+    return reps
 
 
 def _lead_ankle(track: PersonTrack, rep: RepWindow) -> np.ndarray:
@@ -188,7 +188,7 @@ def _stayed_planted(track: PersonTrack, a: RepWindow, b: RepWindow, point: np.nd
     return bool(near.mean() >= 0.9)
 
 
-def unify_planted_leads(track: PersonTrack, reps: list[RepWindow], leg_px: float) -> list[RepWindow]:
+def unify_planted_leads(track: PersonTrack, reps: list[RepWindow]) -> tuple[list[RepWindow], np.ndarray]:
     """Give one lead leg to a run of reps on the same planted front foot (split-squat pulses).
 
     If the lead foot of consecutive reps is the same image point and that foot never
@@ -196,9 +196,14 @@ def unify_planted_leads(track: PersonTrack, reps: list[RepWindow], leg_px: float
     most confident reps. This overrides a pose model that relabels the legs part-way
     through (seen on ``lunge_front_lowres_18fps.mp4``), which per-frame evidence alone
     cannot always undo.
+
+    Returns the reps and a boolean ``(T,)`` mask of the frames (those reps' windows)
+    whose leg labels must be exchanged so the measures follow the relabelled lead.
     """
+    relabel = np.zeros(track.n_frames, bool)
+    leg_px = standing_leg_length(track)
     if len(reps) < 2 or not np.isfinite(leg_px):
-        return reps
+        return reps, relabel
     tol = 0.12 * leg_px
     groups: list[list[RepWindow]] = [[reps[0]]]
     for prev, cur in itertools.pairwise(reps):
@@ -219,5 +224,9 @@ def unify_planted_leads(track: PersonTrack, reps: list[RepWindow], leg_px: float
             if r.lead in votes:
                 votes[r.lead] += max(r.lead_confidence, 1e-3)
         lead = max(votes, key=votes.get)
-        out += [r if r.lead == lead or r.lead not in votes else replace(r, lead=lead) for r in g]
-    return out
+        for r in g:
+            if r.lead in votes and r.lead != lead:
+                relabel[r.start : r.end + 1] = True
+                r = replace(r, lead=lead)
+            out.append(r)
+    return out, relabel
