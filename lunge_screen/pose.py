@@ -607,9 +607,10 @@ class _Plan:
     segments: list[tuple[np.ndarray, int]]
 
 
-def _key(video, resolved: ResolvedModel, settings: ExtractSettings, warmup: float, workers) -> tuple:
-    """What must match for :func:`extract_landmarks` to take over a :func:`prestart`-ed plan."""
-    return (str(video), str(resolved.path), settings, warmup, workers)
+def _key(video, model, settings: ExtractSettings, warmup: float, workers, download: bool) -> tuple:
+    """The arguments that must match for :func:`extract_landmarks` to take over a :func:`prestart`-ed plan."""
+    model = str(model.path) if isinstance(model, ResolvedModel) else (None if model is None else str(model))
+    return (str(video), model, settings, warmup, workers, download)
 
 
 def _make_plan(video, resolved, settings, workers, warmup, info, first_delay_s: float = 0.0) -> _Plan:
@@ -658,6 +659,7 @@ def prestart(
     delay = ANALYSIS_IMPORT_S if f"{__package__}.analysis" not in sys.modules else 0.0
     settings = settings or ExtractSettings()
     try:
+        info = info or probe(video)
         resolved = model if isinstance(model, ResolvedModel) else resolve_model(model, download=download)
         plan = _make_plan(video, resolved, settings, workers, warmup, info, first_delay_s=delay)
     except Exception:  # the real call will raise it properly
@@ -674,7 +676,8 @@ def prestart(
     except BaseException:
         _POOL_LOCK.release()
         raise
-    _PENDING.update(key=_key(video, resolved, settings, warmup, workers), plan=plan, futures=futures, base=base)
+    key = _key(video, model, settings, warmup, workers, download)
+    _PENDING.update(key=key, plan=plan, futures=futures, base=base)
     return True
 
 
@@ -735,14 +738,15 @@ def extract_landmarks(
         One row per analysed frame, in frame order.
     """
     settings = settings or ExtractSettings()
-    resolved = model if isinstance(model, ResolvedModel) else resolve_model(model, download=download)
     pending = None
-    if _PENDING and _PENDING["key"] == _key(video, resolved, settings, warmup, workers):
+    if _PENDING and _PENDING["key"] == _key(video, model, settings, warmup, workers, download):
         pending = dict(_PENDING)  # started by prestart(): its plan, and its helpers already at work
         _PENDING.clear()
         plan = pending["plan"]
     else:
         _discard_pending()
+        info = info or probe(video)  # the video's errors before the model's, as always
+        resolved = model if isinstance(model, ResolvedModel) else resolve_model(model, download=download)
         plan = _make_plan(video, resolved, settings, workers, warmup, info)
     source = SourceInfo(
         video=plan.video,

@@ -37,6 +37,13 @@ BOTTOM_FRAMES = 2
 KOF_TOL = 0.03
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _stop_helpers():
+    """Helpers are kept for the next video; do not leave them idling in the rest of the test session."""
+    yield
+    pose.shutdown_workers()
+
+
 # ---- segment planning (no video needed) --------------------------------------------------------
 
 
@@ -223,3 +230,18 @@ def test_an_error_in_a_helper_reaches_the_caller(shared, tmp_path):
     env = {**os.environ, pose.ENV_START_METHOD: "fork"}
     run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=120)
     assert "RAISED broken in the middle" in run.stdout, run.stderr[-2000:]
+
+
+def test_prestart_hands_its_helpers_to_the_matching_call(extracted, shared):
+    video = shared / "videos" / CLIP
+    settings = ExtractSettings(end=6.0)
+    assert pose.prestart(video, model="full", settings=settings, workers=2)
+    timings: dict = {}
+    early = extract_landmarks(video, model="full", settings=settings, workers=2, timings=timings)
+    assert timings["prestarted"] and timings["segments"] == 2
+    again = extract_landmarks(video, model="full", settings=settings, workers=2)
+    assert np.array_equal(early.image, again.image, equal_nan=True)  # same plan, same landmarks
+    # A prestart nobody claims is dropped by the next, different call.
+    assert pose.prestart(video, model="full", settings=settings, workers=2)
+    other = extract_landmarks(video, model="full", settings=ExtractSettings(end=4.0), workers=2, timings=timings)
+    assert other.n_frames == 121 and not pose._PENDING
