@@ -1,16 +1,29 @@
 """lunge-screen: screen forward-lunge videos for frontal-plane knee valgus, per leg.
 
-The public API is this short list; everything else is internal.
+The public API is this short list; everything else is internal. Names are imported
+on first use (PEP 562), so ``import lunge_screen`` -- and the command line, which
+starts its pose helper processes before loading the analysis -- stays fast.
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
 
-from .analysis import Analysis, AnalysisSettings, analyse_series
-from .api import analyse, extract
-from .errors import LungeScreenError
-from .results import SessionResult
-from .screening import Thresholds
-from .series import LandmarkSeries
+_PUBLIC = {
+    "Analysis": "analysis",
+    "AnalysisSettings": "analysis",
+    "analyse_series": "analysis",
+    "analyse": "api",
+    "extract": "api",
+    "run_batch": "batch",
+    "LungeScreenError": "errors",
+    "SessionResult": "results",
+    "Thresholds": "screening",
+    "LandmarkSeries": "series",
+}
 
 __all__ = [
     "Analysis",
@@ -25,3 +38,25 @@ __all__ = [
     "extract",
     "run_batch",
 ]
+
+
+def __getattr__(name: str):
+    if name in _PUBLIC:
+        value = getattr(importlib.import_module(f".{_PUBLIC[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'lunge_screen' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from .analysis import Analysis, AnalysisSettings, analyse_series
+    from .api import analyse, extract
+    from .batch import run_batch
+    from .errors import LungeScreenError
+    from .results import SessionResult
+    from .screening import Thresholds
+    from .series import LandmarkSeries
