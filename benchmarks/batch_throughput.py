@@ -25,18 +25,12 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.common import cpu_model, usable_cores  # noqa: E402
+
 OUT = ROOT / "benchmarks" / "out"
 SHARED = Path(os.environ.get("LUNGE_SCREEN_SHARED", ROOT.parent / "shared"))
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 def machine() -> dict:
@@ -44,10 +38,7 @@ def machine() -> dict:
 
     import lunge_screen
 
-    try:
-        usable = len(os.sched_getaffinity(0))
-    except AttributeError:
-        usable = os.cpu_count()
+    usable = usable_cores()
     return {
         "nproc": usable,
         "cpu_count": os.cpu_count(),
