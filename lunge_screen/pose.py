@@ -41,16 +41,14 @@ Inference is the floor of the cost; everything else hides behind it:
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
 import queue
-import signal
 import sys
 import threading
 import time
 import warnings
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
@@ -59,6 +57,7 @@ import numpy as np
 
 from .errors import EmptyVideoError, ModelError
 from .models import ResolvedModel, resolve_model
+from .processes import _HELPER, POOL, POOL_LOCK, helper_pool, shutdown_workers, start_method
 from .segments import ANALYSIS_IMPORT_S, frame_cost_ms, plan_segments, resolve_workers
 from .series import N_LANDMARKS, LandmarkSeries, SourceInfo
 from .video import Frame, VideoInfo, iter_frames, probe, select_frames
@@ -82,8 +81,6 @@ DEFAULT_MAX_PEOPLE = 1
 DEFAULT_WARMUP = 0.5
 #: Decoded frames waiting for inference (bounded: memory does not grow with length).
 PREFETCH = 4
-#: Environment variable forcing the helpers' start method (fork, forkserver, spawn).
-ENV_START_METHOD = "LUNGE_SCREEN_START_METHOD"
 
 ProgressFn = Callable[[int, int], None]
 
@@ -340,25 +337,7 @@ def _run_segment(
     return arrays
 
 
-# ---- helper processes ---------------------------------------------------------------------------
-_HELPER: dict = {}  # in a helper: its progress counter
-_POOL: dict = {}  # in the main process: the helper pool, its size, start method and counter
-_POOL_LOCK = threading.Lock()
-
-
-def _helper_init(counter) -> None:
-    """Start of a helper process: quiet, one OpenCV thread, MediaPipe imported before any task arrives."""
-    _HELPER["events"] = [("helper start", os.getpid(), time.time())]
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
-    os.environ.setdefault("GLOG_minloglevel", "2")
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 2)  # a helper's native log lines would only clutter the terminal
-    os.close(devnull)
-    cv2.setNumThreads(1)  # every core already runs a process
-    _HELPER["counter"] = counter
-    with contextlib.suppress(ImportError):
-        import mediapipe.tasks.python.vision  # noqa: F401  (paid now, in parallel with the main process)
-    _HELPER["events"].append(("helper imported mediapipe", os.getpid(), time.time()))
+# ---- helper processes (pool in processes.py) ------------------------------------------------------
 
 
 def _helper_segment(
@@ -382,88 +361,6 @@ def _helper_segment(
         counter.value += pending[0]
     timings["cpu_s"] = time.process_time() - c0
     return arrays, timings
-
-
-def _ping() -> int:
-    return os.getpid()
-
-
-def start_method() -> str:
-    """How helper processes are started: ``fork`` when safe, else ``forkserver`` (or ``spawn``).
-
-    ``fork`` copies this process, so helpers need not import anything again; it is
-    used on Linux only while this process has created no MediaPipe graph (whose
-    threads could hold locks at the fork) and runs a single Python thread. The
-    environment variable ``LUNGE_SCREEN_START_METHOD`` overrides the choice.
-    """
-    methods = multiprocessing.get_all_start_methods()
-    forced = os.environ.get(ENV_START_METHOD, "").strip().lower()
-    if forced in methods:
-        return forced
-    if "fork" in methods and sys.platform.startswith("linux") and not _GRAPH_CREATED:
-        if threading.active_count() == 1:
-            return "fork"
-    return "forkserver" if "forkserver" in methods else "spawn"
-
-
-def _helper_pool(n: int) -> tuple[ProcessPoolExecutor, object]:
-    """The process-wide pool of ``n`` (or more) helpers, started now if not running; and its counter."""
-    pool = _POOL.get("executor")
-    if pool is not None and _POOL["size"] >= n and not getattr(pool, "_broken", False):
-        return pool, _POOL["counter"]
-    shutdown_workers()
-    method = start_method()
-    if method == "fork":  # import MediaPipe once, here: forked helpers inherit it (it starts no thread)
-        with contextlib.suppress(ImportError):
-            import mediapipe.tasks.python.vision  # noqa: F401
-    ctx = multiprocessing.get_context(method)
-    if method == "forkserver":
-        ctx.set_forkserver_preload(["lunge_screen.pose", "mediapipe.tasks.python.vision"])
-    counter = ctx.Value("q", 0)
-    pool = ProcessPoolExecutor(n, mp_context=ctx, initializer=_helper_init, initargs=(counter,))
-    # Start the processes now, so their imports overlap this process's own work. A forked
-    # helper starts at the first task; others start one per task waiting.
-    with _main_module_hidden(method != "fork"):
-        for _ in range(1 if method == "fork" else n):
-            pool.submit(_ping)
-    _POOL.update(executor=pool, size=n, method=method, counter=counter)
-    return pool, counter
-
-
-@contextlib.contextmanager
-def _main_module_hidden(hide: bool):
-    """Keep ``spawn``/``forkserver`` children from re-running the main script while helpers start.
-
-    multiprocessing re-imports the parent's ``__main__`` in such children (it
-    records the script's path), which re-runs a script that lacks an ``if __name__ ==
-    "__main__":`` guard and then fails. Helpers only run this module's functions, so
-    the script's path is hidden while they are launched.
-    """
-    main = sys.modules.get("__main__")
-    if not hide or main is None:
-        yield
-        return
-    saved = {k: main.__dict__[k] for k in ("__file__", "__spec__") if k in main.__dict__}
-    try:
-        main.__dict__.pop("__file__", None)
-        main.__spec__ = None
-        yield
-    finally:
-        main.__dict__.pop("__spec__", None)
-        main.__dict__.update(saved)
-
-
-def shutdown_workers(kill: bool = False) -> None:
-    """Stop the helper processes of :func:`extract_landmarks` (they are otherwise kept for the next video)."""
-    pool = _POOL.pop("executor", None)
-    _POOL.clear()
-    if pool is None:
-        return
-    if kill:  # idle or abandoned helpers: no need to let them finish
-        for proc in list((getattr(pool, "_processes", None) or {}).values()):
-            with contextlib.suppress(Exception):
-                proc.terminate()
-    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _mediapipe_version() -> str:
@@ -547,17 +444,17 @@ def prestart(
         plan = _make_plan(video, resolved, settings, workers, warmup, info, first_delay_s=delay)
     except Exception:  # the real call will raise it properly
         return False
-    if len(plan.segments) < 2 or not _POOL_LOCK.acquire(blocking=False):
+    if len(plan.segments) < 2 or not POOL_LOCK.acquire(blocking=False):
         return False
     try:
-        pool, counter = _helper_pool(len(plan.segments) - 1)
+        pool, counter = helper_pool(len(plan.segments) - 1, _GRAPH_CREATED)
         base = counter.value
         futures = [
             pool.submit(_helper_segment, plan.resolved, plan.settings, plan.video, plan.info, seg, keep)
             for seg, keep in plan.segments[1:]
         ]
     except BaseException:
-        _POOL_LOCK.release()
+        POOL_LOCK.release()
         raise
     key = _key(video, model, settings, warmup, workers, download)
     _PENDING.update(key=key, plan=plan, futures=futures, base=base)
@@ -574,7 +471,7 @@ def _discard_pending() -> None:
         fut.cancel()
     if not all(f.done() for f in futures):
         shutdown_workers(kill=True)
-    _POOL_LOCK.release()
+    POOL_LOCK.release()
 
 
 def extract_landmarks(
@@ -659,12 +556,12 @@ def extract_landmarks(
         try:
             parts = _extract_parallel(plan, tick, timings, pending)
         finally:
-            _POOL_LOCK.release()
-    elif len(plan.segments) > 1 and _POOL_LOCK.acquire(blocking=False):
+            POOL_LOCK.release()
+    elif len(plan.segments) > 1 and POOL_LOCK.acquire(blocking=False):
         try:
             parts = _extract_parallel(plan, tick, timings)
         finally:
-            _POOL_LOCK.release()
+            POOL_LOCK.release()
     if parts is None:  # one segment, or another thread is using the helpers
         parts = [
             _run_segment(plan.resolved, plan.settings, plan.video, plan.info, seg, keep, tick, timings)
@@ -681,9 +578,9 @@ def _series(arrays: tuple[np.ndarray, ...], source: SourceInfo) -> LandmarkSerie
 def _extract_parallel(plan: _Plan, tick, timings, pending: dict | None = None) -> list[tuple[np.ndarray, ...]]:
     """First segment here, the others in helper processes; results in segment order."""
     _event(timings, "helpers requested")
-    pool, counter = _helper_pool(len(plan.segments) - 1)
+    pool, counter = helper_pool(len(plan.segments) - 1, _GRAPH_CREATED)
     if timings is not None:
-        timings["start_method"] = _POOL.get("method")
+        timings["start_method"] = POOL.get("method")
     if pending is not None:
         futures, base = pending["futures"], pending["base"]
     else:

@@ -26,7 +26,7 @@ import textwrap
 import numpy as np
 import pytest
 
-from lunge_screen import pose
+from lunge_screen import pose, processes
 from lunge_screen.pose import ExtractSettings, extract_landmarks, plan_segments, resolve_workers
 
 CLIP = "squat_front_valgus_then_neutral.mp4"
@@ -166,9 +166,9 @@ def test_seams_change_only_what_segments_change(extracted):
 
 def test_helpers_are_kept_for_the_next_video(extracted, shared):
     """Imports and start-up are paid once per process: a second video reuses the same helpers."""
-    pids = {p.pid for p in pose._POOL["executor"]._processes.values()}
+    pids = {p.pid for p in processes.POOL["executor"]._processes.values()}
     extract_landmarks(shared / "videos" / CLIP, model="full", workers=2, settings=ExtractSettings(end=6.0))
-    assert {p.pid for p in pose._POOL["executor"]._processes.values()} == pids
+    assert {p.pid for p in processes.POOL["executor"]._processes.values()} == pids
 
 
 # ---- scripts without a main guard, whichever way helpers start -----------------------------------
@@ -192,7 +192,7 @@ def test_a_script_without_main_guard_works(shared, tmp_path, method):
     )
     env = dict(os.environ)
     if method != "auto":
-        env[pose.ENV_START_METHOD] = method
+        env[processes.ENV_START_METHOD] = method
     run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=180)
     assert run.returncode == 0, run.stderr[-2000:]
     lines = [line for line in run.stdout.splitlines() if line.startswith("RESULT")]
@@ -227,7 +227,7 @@ def test_an_error_in_a_helper_reaches_the_caller(shared, tmp_path):
             """
         )
     )
-    env = {**os.environ, pose.ENV_START_METHOD: "fork"}
+    env = {**os.environ, processes.ENV_START_METHOD: "fork"}
     run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=120)
     assert "RAISED broken in the middle" in run.stdout, run.stderr[-2000:]
 
