@@ -27,9 +27,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from lunge_screen.analysis import analyse_series  # noqa: E402
 from lunge_screen.api import extract  # noqa: E402
-from lunge_screen.series import LandmarkSeries  # noqa: E402
+from lunge_screen.pipeline import analyse_series  # noqa: E402
+from lunge_screen.track.series import LandmarkSeries  # noqa: E402
 
 CLIPS = [
     "curtsy_lunge_front.mp4",

@@ -321,7 +321,7 @@ def _made_names() -> dict[str, str]:
 
 def recompute(result: dict) -> dict:
     """Rows and targets again from the raw runs of a saved result (durations probed if not saved)."""
-    from lunge_screen.video import probe
+    from lunge_screen.io.video import probe
 
     durations = {k: tuple(v) for k, v in result.get("durations", {}).items()}
     for name in {r["clip"] for r in result["runs"]} - set(durations):
@@ -363,7 +363,7 @@ def main(argv: list[str] | None = None) -> int:
     shared_clips = [squat] if args.quick else sorted(SHARED_VIDEOS.glob("*.mp4"))
     models = ["full"] if args.quick else [m for m in args.models.split(",") if m]
 
-    from lunge_screen.video import probe
+    from lunge_screen.io.video import probe
 
     durations = {}
     for clip in [*shared_clips, *made.values()]:

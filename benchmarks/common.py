@@ -74,7 +74,7 @@ def machine_info() -> dict:
 
 def decode_all(path: Path, info, max_side: int | None, limit: int | None = None) -> list:
     """Every frame of ``path`` (or the first ``limit``) as :class:`lunge_screen.video.Frame`, in memory."""
-    from lunge_screen.video import iter_frames
+    from lunge_screen.io.video import iter_frames
 
     indices = None if limit is None else np.arange(min(limit, info.n_frames))
     return list(iter_frames(path, info=info, indices=indices, max_side=max_side))

@@ -29,10 +29,11 @@ from pathlib import Path
 
 import numpy as np
 
-from lunge_screen import video as video_mod
-from lunge_screen.analysis import analyse_series
-from lunge_screen.pose import ExtractSettings, extract_landmarks
-from lunge_screen.video import probe
+from lunge_screen.io import video as video_mod
+from lunge_screen.io.video import probe
+from lunge_screen.pipeline import analyse_series
+from lunge_screen.pose.extract import extract_landmarks
+from lunge_screen.settings import ExtractSettings
 
 from .clips import make_clip
 from .common import OUT, SHARED_VIDEOS, machine_info

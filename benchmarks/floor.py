@@ -28,9 +28,10 @@ def main(argv: list[str] | None = None) -> int:
 
     import numpy as np
 
-    from lunge_screen.models import resolve_model
-    from lunge_screen.pose import ExtractSettings, PoseEstimator, quiet_native_stderr
-    from lunge_screen.video import iter_frames, probe
+    from lunge_screen.io.models import resolve_model
+    from lunge_screen.io.video import iter_frames, probe
+    from lunge_screen.pose.estimator import PoseEstimator, quiet_native_stderr
+    from lunge_screen.settings import ExtractSettings
 
     info = probe(args.video)
     per_frame_mb = info.width * info.height * 3 / 2**20

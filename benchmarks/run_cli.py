@@ -34,15 +34,17 @@ def _timed(record: dict, key: str, fn, with_timings: bool = False):
 
 
 def main(argv: list[str]) -> int:
-    from lunge_screen import api, cli, outputs, pose
+    from lunge_screen import api, cli
+    from lunge_screen.pose import extract as pose
+    from lunge_screen.pose import parallel
 
     record: dict = {"import_s": time.perf_counter() - T0}
-    api.extract_landmarks = _timed(record, "extract_s", api.extract_landmarks, with_timings=True)
+    pose.extract_landmarks = _timed(record, "extract_s", pose.extract_landmarks, with_timings=True)
     api.analyse_series = _timed(record, "analysis_s", api.analyse_series)
-    outputs.write_outputs = _timed(record, "outputs_s", outputs.write_outputs)
+    api.write = _timed(record, "outputs_s", api.write)
     code = cli.main(argv)
     record["main_s"] = time.perf_counter() - T0
-    pose.shutdown_workers(kill=True)  # reap the helpers so their peak memory is counted below
+    parallel.shutdown_workers(kill=True)  # reap the helpers so their peak memory is counted below
     me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     record.update(
         exit_code=code,

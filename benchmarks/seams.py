@@ -24,9 +24,10 @@ from pathlib import Path
 
 import numpy as np
 
-from lunge_screen.models import resolve_model
-from lunge_screen.pose import DEFAULT_MAX_SIDE, ExtractSettings, PoseEstimator, quiet_native_stderr
-from lunge_screen.video import probe
+from lunge_screen.io.models import resolve_model
+from lunge_screen.io.video import probe
+from lunge_screen.pose.estimator import PoseEstimator, quiet_native_stderr
+from lunge_screen.settings import DEFAULT_MAX_SIDE, ExtractSettings
 
 from .common import SHARED_VIDEOS, decode_all, machine_info
 

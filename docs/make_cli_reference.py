@@ -17,8 +17,9 @@ import re
 import sys
 from pathlib import Path
 
-from lunge_screen import errors, models, samples
+from lunge_screen import errors
 from lunge_screen.cli import build_parser
+from lunge_screen.io import models, samples
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET = ROOT / "docs" / "cli.md"

@@ -13,16 +13,16 @@ from typing import TYPE_CHECKING
 __version__ = "0.1.0"
 
 _PUBLIC = {
-    "Analysis": "analysis",
-    "AnalysisSettings": "analysis",
-    "analyse_series": "analysis",
+    "Analysis": "pipeline",
+    "AnalysisSettings": "settings",
+    "analyse_series": "pipeline",
     "analyse": "api",
     "extract": "api",
     "run_batch": "batch",
     "LungeScreenError": "errors",
     "SessionResult": "results",
-    "Thresholds": "screening",
-    "LandmarkSeries": "series",
+    "Thresholds": "settings",
+    "LandmarkSeries": "track.series",
 }
 
 __all__ = [
@@ -53,10 +53,10 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
-    from .analysis import Analysis, AnalysisSettings, analyse_series
     from .api import analyse, extract
     from .batch import run_batch
     from .errors import LungeScreenError
+    from .pipeline import Analysis, analyse_series
     from .results import SessionResult
-    from .screening import Thresholds
-    from .series import LandmarkSeries
+    from .settings import AnalysisSettings, Thresholds
+    from .track.series import LandmarkSeries

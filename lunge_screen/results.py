@@ -26,18 +26,20 @@ import typing
 from dataclasses import dataclass, field
 from typing import Any
 
+from .types import CATEGORIES, Category, Facing, Lead, Leg, Pattern, RepKind, View
+
 SCHEMA = "lunge-screen/session"
 SCHEMA_VERSION = 1
 
-CATEGORIES = ("over foot", "slightly medial", "clearly medial", "lateral")
+__all__ = ["CATEGORIES", "SCHEMA", "SCHEMA_VERSION", "SessionResult"]
 
 
 @dataclass
 class LegMeasures:
     """One knee's measures in one rep (the lead knee in a lunge, each knee in a squat)."""
 
-    leg: str
-    category: str | None = None
+    leg: Leg
+    category: Category | None = None
     withheld_reason: str | None = None
     knee_over_foot_bottom: float | None = None
     knee_over_foot_peak: float | None = None
@@ -68,10 +70,10 @@ class Rep:
     start_s: float
     bottom_s: float
     end_s: float
-    lead: str
+    lead: Lead
     lead_confidence: float
     depth: float
-    view: str
+    view: View
     yaw_deg: float | None
     pelvic_obliquity_deg: float | None = None
     trunk_lean_deg: float | None = None
@@ -79,7 +81,7 @@ class Rep:
     warnings: list[str] = field(default_factory=list)
 
     @property
-    def kind(self) -> str:
+    def kind(self) -> RepKind:
         return "squat" if self.lead == "both" else "lunge"
 
 
@@ -87,10 +89,10 @@ class Rep:
 class LegSummary:
     """Per-leg summary over the reps in which this knee was assessed."""
 
-    leg: str
+    leg: Leg
     n_reps: int = 0
     n_valid: int = 0
-    categories: dict[str, int] = field(default_factory=dict)
+    categories: dict[Category, int] = field(default_factory=dict)
     knee_over_foot_peak_median: float | None = None
     knee_over_foot_peak_iqr: float | None = None
     shank_tilt_peak_median_deg: float | None = None
@@ -113,14 +115,14 @@ class Asymmetry:
     difference: float | None
     sdd: float
     exceeds_sdd: bool
-    worse_leg: str | None
+    worse_leg: Leg | None
 
 
 @dataclass
 class Finding:
     """The screen's plain-language result."""
 
-    pattern: str  # "none" | "left" | "right" | "both" | "not measurable"
+    pattern: Pattern
     flag: bool
     summary: str
     details: list[str] = field(default_factory=list)
@@ -159,9 +161,9 @@ class SessionResult:
     input: InputInfo
     model: ModelInfo
     settings: dict[str, Any]
-    view: str
+    view: View
     yaw_deg: float | None
-    facing: str
+    facing: Facing
     reps: list[Rep]
     legs: dict[str, LegSummary]
     asymmetry: list[Asymmetry]
@@ -184,7 +186,7 @@ class SessionResult:
             raise ValueError("not a lunge-screen session")
         if data.get("schema_version") != SCHEMA_VERSION:
             raise ValueError(f"session schema version {data.get('schema_version')} is not {SCHEMA_VERSION}")
-        return _build(cls, data)
+        return build(cls, data)
 
     @classmethod
     def from_json(cls, text: str) -> SessionResult:
@@ -202,24 +204,24 @@ def _clean(obj: Any) -> Any:
     return obj
 
 
-def _build(tp: Any, value: Any) -> Any:
+def build(tp: Any, value: Any) -> Any:
     """Rebuild a value of type ``tp`` from its JSON form (dataclasses, lists, dicts, optionals)."""
     if value is None:
         return None
     origin = typing.get_origin(tp)
     if origin in (typing.Union, types.UnionType):
         args = [a for a in typing.get_args(tp) if a is not type(None)]
-        return _build(args[0], value) if len(args) == 1 else value
+        return build(args[0], value) if len(args) == 1 else value
     if dataclasses.is_dataclass(tp):
         hints = typing.get_type_hints(tp)
-        kwargs = {f.name: _build(hints[f.name], value[f.name]) for f in dataclasses.fields(tp) if f.name in value}
+        kwargs = {f.name: build(hints[f.name], value[f.name]) for f in dataclasses.fields(tp) if f.name in value}
         return tp(**kwargs)
     if origin is list:
         (arg,) = typing.get_args(tp)
-        return [_build(arg, v) for v in value]
+        return [build(arg, v) for v in value]
     if origin is dict:
         _, arg = typing.get_args(tp)
-        return {k: _build(arg, v) for k, v in value.items()}
+        return {k: build(arg, v) for k, v in value.items()}
     if tp is float:
         return float(value)
     return value

@@ -59,7 +59,7 @@ def annotations(shared) -> dict:
 def clip_series(shared, tmp_path_factory):
     """``clip_series(name)`` -> LandmarkSeries of a real clip (full model, defaults), extracted once."""
     from lunge_screen.api import extract
-    from lunge_screen.series import LandmarkSeries
+    from lunge_screen.track.series import LandmarkSeries
 
     cache_dir = tmp_path_factory.mktemp("landmarks")
     cache: dict[str, LandmarkSeries] = {}
@@ -78,7 +78,7 @@ def clip_series(shared, tmp_path_factory):
 @pytest.fixture(scope="session")
 def clip_analysis(clip_series):
     """``clip_analysis(name)`` -> Analysis of a real clip with default settings (cached)."""
-    from lunge_screen.analysis import analyse_series
+    from lunge_screen.pipeline import analyse_series
 
     cache: dict = {}
 

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lunge_screen.series import (
+from lunge_screen.track.orientation import swap_permutation
+from lunge_screen.track.series import (
     L_ANKLE,
     L_EAR,
     L_EYE,
@@ -38,7 +39,6 @@ from lunge_screen.series import (
     R_SHOULDER,
     LandmarkSeries,
     SourceInfo,
-    swap_permutation,
 )
 
 

@@ -27,10 +27,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Arc, FancyArrowPatch, Polygon, Rectangle, Wedge
 
-from lunge_screen import kinematics as kin
-from lunge_screen.analysis import AnalysisSettings
-from lunge_screen.measures import MIN_ROLL_DEG
-from lunge_screen.screening import Thresholds
+from lunge_screen.measure import kinematics as kin
+from lunge_screen.measure.standing import MIN_ROLL_DEG
+from lunge_screen.settings import AnalysisSettings, Thresholds
 
 ROOT = Path(__file__).resolve().parents[2]
 MEDIAL = "#c0392b"  # medial / valgus-looking: red

@@ -36,8 +36,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import InputNotFoundError, OutputError
-from ..outputs import OutputOptions
-from ..pose import ExtractSettings
+from ..settings import AnalysisSettings, ExtractSettings, OutputOptions
 from .inputs import VIDEO_EXTENSIONS, default_workers, discover_inputs, output_name, read_manifest
 from .jobs import (
     BatchInput,
@@ -178,8 +177,10 @@ def run_batch(
     extract: ExtractSettings | None = None,
     thresholds=None,
     subject: str = "largest",
+    analysis: AnalysisSettings | None = None,
     outputs: OutputOptions | None = None,
     workers: int | None = None,
+    pose_workers: int | str = 1,
     scheduler=None,
     force: bool = False,
     progress: bool = True,
@@ -195,10 +196,14 @@ def run_batch(
         CSV with a ``path`` column; its other columns flow into the cohort table.
     extract, thresholds, subject, model
         As for :func:`lunge_screen.analyse`; part of the resume key.
+    analysis
+        Whole analysis settings (e.g. from a ``--config`` file); replaces ``thresholds`` and ``subject``.
     outputs
         Which files to write per video (default: tables and landmarks, no report or video).
     workers
-        Local processes (default: usable cores), or worker processes of a new Dask LocalCluster.
+        Videos at once: local processes (default: usable cores), or worker processes of a new Dask LocalCluster.
+    pose_workers
+        Processes for each video's pose extraction (time segments; default 1, see ``lunge-screen analyse -j``).
     scheduler
         None for the local process pool; ``"dask"`` for a new LocalCluster; a Dask scheduler
         address; or a ``distributed.Client``.
@@ -208,9 +213,8 @@ def run_batch(
         The per-video function (a top-level function like :func:`run_job`).
     """
     from ..api import make_settings
-    from ..cohort import write_cohort
-    from ..models import resolve_model
-    from .engines import new_frame_counter, run_dask, run_local
+    from ..io.models import resolve_model
+    from .cohort import write_cohort
 
     out = Path(out)
     if out.exists() and not out.is_dir():
@@ -220,7 +224,7 @@ def run_batch(
         raise InputNotFoundError("no input videos found (give folders, patterns, files or --manifest)")
     settings = BatchSettings(
         extract=extract or ExtractSettings(),
-        analysis=make_settings(thresholds, subject),
+        analysis=analysis or make_settings(thresholds, subject),
         model=resolve_model(model, download=download),
         outputs=outputs or OutputOptions(report=False, video=False),
     )
@@ -232,7 +236,7 @@ def run_batch(
         raise OutputError(f"cannot create {out / VIDEOS_DIR} ({exc.strerror})") from None
     with _locked(out), contextlib.closing(RunLog(out / "run_log.jsonl")) as log:
         clean_temporaries(out / VIDEOS_DIR)
-        jobs = [Job(i, str(out / VIDEOS_DIR / output_name(i)), settings, key, force) for i in items]
+        jobs = [Job(i, str(out / VIDEOS_DIR / output_name(i)), settings, key, force, pose_workers) for i in items]
         records = {job.input.path: rec for job in jobs if (rec := _already_done(job)) is not None}
         to_run = [job for job in jobs if job.input.path not in records]
         log("start", version=__version__, inputs=len(jobs), to_run=len(to_run), workers=workers, force=force,
@@ -240,33 +244,40 @@ def run_batch(
             model_sha256=settings.model.sha256)  # fmt: skip
         for rec in records.values():
             log("video", **dataclasses.asdict(rec))
-        ctx = mp.get_context("spawn")
-        frames = new_frame_counter(ctx) if scheduler is None else None
-        bar = _Progress(len(to_run), progress, frames, single=workers == 1)
-
-        def on_record(rec: JobRecord) -> None:
-            records[rec.path] = rec
-            log("video", **dataclasses.asdict(rec))
-            bar.record(rec)
-
-        t0 = time.monotonic()
-        try:
-            if to_run and scheduler is None:
-                run_local(to_run, min(workers, len(to_run)), on_record, bar.poll, ctx=ctx, frames=frames, job_fn=job_fn)
-            elif to_run:
-                run_dask(to_run, workers, scheduler, on_record, bar.poll, job_fn=job_fn)
-        except BaseException as exc:
-            log("interrupted", error=f"{type(exc).__name__}: {exc}", done=len(records))
-            raise
-        finally:
-            bar.bar.close()
-        work = time.monotonic() - t0
+        work = _execute(to_run, records, log, workers, scheduler, progress, job_fn)
         written, note = write_cohort([_entry(job, records[job.input.path]) for job in jobs], out)
         summary = BatchSummary(out, [records[job.input.path] for job in jobs], work, written, note)
         log("end", inputs=len(jobs), failed=summary.n_failed, skipped=summary.n_skipped,
             processed=len(summary.processed), frames=summary.frames, work_seconds=round(work, 3),
             videos_per_min=round(summary.videos_per_min, 3), frames_per_s=round(summary.frames_per_s, 3))  # fmt: skip
     return summary
+
+
+def _execute(to_run: list[Job], records: dict, log: RunLog, workers: int, scheduler, progress: bool, job_fn) -> float:
+    """Run the jobs (local processes or Dask), recording each result as it arrives; the seconds it took."""
+    from .engines import new_frame_counter, run_dask, run_local
+
+    ctx = mp.get_context("spawn")
+    frames = new_frame_counter(ctx) if scheduler is None else None
+    bar = _Progress(len(to_run), progress, frames, single=workers == 1)
+
+    def on_record(rec: JobRecord) -> None:
+        records[rec.path] = rec
+        log("video", **dataclasses.asdict(rec))
+        bar.record(rec)
+
+    t0 = time.monotonic()
+    try:
+        if to_run and scheduler is None:
+            run_local(to_run, min(workers, len(to_run)), on_record, bar.poll, ctx=ctx, frames=frames, job_fn=job_fn)
+        elif to_run:
+            run_dask(to_run, workers, scheduler, on_record, bar.poll, job_fn=job_fn)
+    except BaseException as exc:
+        log("interrupted", error=f"{type(exc).__name__}: {exc}", done=len(records))
+        raise
+    finally:
+        bar.bar.close()
+    return time.monotonic() - t0
 
 
 def _already_done(job: Job) -> JobRecord | None:
@@ -280,8 +291,8 @@ def _already_done(job: Job) -> JobRecord | None:
 
 def _entry(job: Job, rec: JobRecord):
     """The cohort entry of one input (reads its session.json if it succeeded)."""
-    from ..cohort import CohortEntry
     from ..results import SessionResult
+    from .cohort import CohortEntry
 
     result = None
     if rec.status == "ok":

@@ -9,8 +9,8 @@ import os
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
-from ..atomic import safe_name
 from ..errors import InputNotFoundError, LungeScreenError
+from ..io.atomic import safe_name
 from .jobs import BatchInput
 
 VIDEO_EXTENSIONS = (".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm", ".mts", ".m2ts", ".3gp", ".mpg", ".mpeg", ".wmv")

@@ -28,12 +28,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import __version__
-from ..analysis import AnalysisSettings
-from ..atomic import write_text
 from ..errors import InputNotFoundError, LungeScreenError
-from ..models import ResolvedModel
-from ..outputs import OutputOptions
-from ..pose import ExtractSettings
+from ..io.atomic import write_text
+from ..io.checksum import sha256_file
+from ..io.models import ResolvedModel
+from ..settings import AnalysisSettings, ExtractSettings, OutputOptions
 
 MARKER = "done.json"
 MARKER_SCHEMA = "lunge-screen/batch-done"
@@ -82,6 +81,8 @@ class Job:
     settings: BatchSettings
     settings_key: str
     force: bool = False
+    #: Processes for this video's pose extraction (time segments); not part of the resume key.
+    pose_workers: int | str = 1
 
 
 @dataclass
@@ -99,14 +100,6 @@ class JobRecord:
     seconds: float = 0.0
     input_sha256: str = ""
     detail: str = ""  # traceback of an unexpected error, for the run log
-
-
-def sha256_file(path: str | os.PathLike) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def read_marker(folder: str | os.PathLike) -> dict | None:
@@ -171,13 +164,40 @@ def _commit(tmp: Path, final: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def _done_marker(job: Job, rec: JobRecord, src: Path, st: os.stat_result) -> dict:
+    """The ``done.json`` of a finished input."""
+    return {
+        "schema": MARKER_SCHEMA,
+        "status": rec.status,
+        "stage": rec.stage,
+        "error": rec.error,
+        "input": {"path": str(src), "sha256": rec.input_sha256, "size": st.st_size, "mtime_ns": st.st_mtime_ns},
+        "model": {"name": job.settings.model.name, "sha256": job.settings.model.sha256},
+        "settings_key": job.settings_key,
+        "software_version": __version__,
+        "outputs": job.settings.output_flags(),
+        "frames": rec.frames,
+        "seconds": round(rec.seconds, 3),
+        "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }
+
+
+def _fail(rec: JobRecord, stage: str, exc: Exception, path: str) -> None:
+    """Record an error of ``stage`` in ``rec`` (a user error's message, or a bug's type, message and traceback)."""
+    rec.status, rec.stage = "failed", stage
+    if isinstance(exc, LungeScreenError):
+        rec.error = str(exc).removeprefix(f"{path}: ")  # the path has its own column
+    else:
+        rec.error = f"{type(exc).__name__}: {exc}".strip()
+        rec.detail = traceback.format_exc()[-4000:]
+    rec.error = rec.error[:2000]  # records stay small (they travel through pipes)
+
+
 def run_job(job: Job, progress: Callable[[int, int], None] | None = None) -> JobRecord:
     """Analyse one input into ``job.out_dir`` (or skip it if already done); never raises on a bad input."""
-    from ..analysis import analyse_series
-    from ..outputs import write_outputs
-    from ..pose import extract_landmarks
-    from ..series import LandmarkSeries
-    from ..video import probe
+    from .. import api
+    from ..io.landmarks import is_landmark_file, load_series
+    from ..io.video import probe
 
     t0 = time.monotonic()
     final = Path(job.out_dir)
@@ -197,51 +217,32 @@ def run_job(job: Job, progress: Callable[[int, int], None] | None = None) -> Job
             write_text(final / MARKER, json.dumps(marker, indent=2, ensure_ascii=False))
             return skipped_record(job, marker)
         stage = "read"
-        if src.suffix.lower() == ".npz":
-            series = LandmarkSeries.load(src)
+        is_video = not is_landmark_file(src)
+        if not is_video:
+            series = load_series(src)
         else:
             info = probe(src)
             stage = "pose"
-            series = extract_landmarks(
-                str(src), model=job.settings.model, settings=job.settings.extract, progress=progress, info=info
-            )
+            s = job.settings
+            series = api.extract(src, model=s.model, settings=s.extract, workers=job.pose_workers, progress=progress,
+                                 info=info)  # fmt: skip
         stage = "analyse"
-        analysis = analyse_series(series, job.settings.analysis)
+        analysis = api.analyse_series(series, job.settings.analysis)
         rec.frames = series.n_frames
         failure = _screen_failure(analysis.result)
         stage = "write"
         final.parent.mkdir(parents=True, exist_ok=True)
         tmp = final.with_name(f".{final.name}.tmp-{os.getpid()}-{time.monotonic_ns()}")
-        is_video = src.suffix.lower() != ".npz"
-        write_outputs(analysis, series, tmp, video_path=src if is_video else None, options=job.settings.outputs)
+        api.write(analysis, series, tmp, video_path=src if is_video else None, options=job.settings.outputs)
         if failure:
             rec.status, rec.stage, rec.error = "failed", "analyse", failure
         rec.seconds = time.monotonic() - t0
-        marker = {
-            "schema": MARKER_SCHEMA,
-            "status": rec.status,
-            "stage": rec.stage,
-            "error": rec.error,
-            "input": {"path": str(src), "sha256": rec.input_sha256, "size": st.st_size, "mtime_ns": st.st_mtime_ns},
-            "model": {"name": job.settings.model.name, "sha256": job.settings.model.sha256},
-            "settings_key": job.settings_key,
-            "software_version": __version__,
-            "outputs": job.settings.output_flags(),
-            "frames": rec.frames,
-            "seconds": round(rec.seconds, 3),
-            "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        }
+        marker = _done_marker(job, rec, src, st)
         write_text(tmp / MARKER, json.dumps(marker, indent=2, ensure_ascii=False))
         _commit(tmp, final)
         tmp = None
     except Exception as exc:
-        rec.status, rec.stage = "failed", stage
-        if isinstance(exc, LungeScreenError):
-            rec.error = str(exc).removeprefix(f"{job.input.path}: ")  # the path has its own column
-        else:
-            rec.error = f"{type(exc).__name__}: {exc}".strip()
-            rec.detail = traceback.format_exc()[-4000:]
-        rec.error = rec.error[:2000]  # records stay small (they travel through pipes)
+        _fail(rec, stage, exc, job.input.path)
     finally:
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)

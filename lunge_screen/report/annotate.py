@@ -19,9 +19,10 @@ from pathlib import Path
 
 import numpy as np
 
-from ..atomic import atomic_path
-from ..series import LandmarkSeries
-from ..video import iter_frames, probe, scaled_size
+from ..io.atomic import atomic_path
+from ..io.frames import scaled_size
+from ..io.video import iter_frames, probe
+from ..track.series import LandmarkSeries
 from .encode import H264Writer, even_size
 from .faces import Ellipse, blur_ellipses, face_ellipses
 from .overlay import OverlayPlan, draw_frame

@@ -1,6 +1,6 @@
 """Build the clinician's outputs of one analysis: plots, key frames, annotated video, HTML report.
 
-Called by :func:`lunge_screen.outputs.write_outputs` (``lunge-screen analyse``) and by
+Called by :func:`lunge_screen.api.write` (``lunge-screen analyse``) and by
 ``lunge-screen report SESSION.json`` (which first re-runs the analysis from the saved
 landmarks). Every file is written atomically inside ``out``:
 
@@ -21,10 +21,9 @@ import platform
 from pathlib import Path
 
 from .. import __version__
-from ..analysis import Analysis
-from ..atomic import inside, write_bytes, write_text
-from ..screening import Thresholds
-from ..series import LandmarkSeries
+from ..io.atomic import inside, write_bytes, write_text
+from ..pipeline import Analysis
+from ..track.series import LandmarkSeries
 from .annotate import write_annotated_video
 from .encode import encoder_version
 from .faces import face_ellipses
@@ -40,12 +39,6 @@ PLOT_TIME, PLOT_REPS, KEYFRAMES, VIDEO, REPORT = (
     "annotated.mp4",
     "report.html",
 )
-
-
-def session_thresholds(analysis: Analysis) -> Thresholds:
-    """The thresholds the analysis ran with (as recorded in its result's settings)."""
-    recorded = analysis.result.settings.get("analysis", {}).get("thresholds")
-    return Thresholds.with_overrides(recorded) if recorded else Thresholds()
 
 
 def source_video(video_path: str | os.PathLike | None, analysis: Analysis) -> Path | None:
@@ -106,7 +99,7 @@ def build_report(
     written: list[Path] = []
     if not (report or video) or analysis.track.n_frames == 0:
         return written
-    thresholds = session_thresholds(analysis)
+    thresholds = analysis.settings.thresholds
     plan = plan_overlay(analysis, thresholds)
     src = source_video(video_path, analysis)
     faces = face_ellipses(series) if blur_faces and src is not None else None
@@ -158,6 +151,7 @@ def build_report(
     html = render_html(
         result,
         thresholds=thresholds,
+        cutoff_hz=analysis.settings.filters.cutoff_hz,
         keyframes=keyframes,
         plots=plots,
         patient=patient,
@@ -168,47 +162,3 @@ def build_report(
     )
     written.append(write_text(inside(out, REPORT), html))
     return written
-
-
-def load_session(session_json: str | os.PathLike, video: str | os.PathLike | None = None):
-    """Re-run a saved session's analysis: ``(series, analysis, video_path)``.
-
-    Reads ``session.json``, the ``landmarks.npz`` beside it and the session's recorded
-    analysis settings; the video is ``video`` or the session's recorded input path.
-
-    Raises
-    ------
-    InputNotFoundError
-        ``session.json`` or the video is missing.
-    SeriesFileError
-        ``session.json`` is not a lunge-screen session, or ``landmarks.npz`` is missing or unreadable.
-    """
-    import json
-
-    from ..analysis import AnalysisSettings, analyse_series
-    from ..errors import InputNotFoundError, SeriesFileError
-    from ..results import _build
-
-    path = Path(session_json)
-    if not path.is_file():
-        raise InputNotFoundError(f"{path}: no such session file")
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("schema") != "lunge-screen/session":
-            raise ValueError("not a lunge-screen session")
-        settings = _build(AnalysisSettings, data.get("settings", {}).get("analysis", {}))
-        recorded_video = data["input"]["path"]
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise SeriesFileError(f"{path}: not a readable lunge-screen session.json ({exc})") from None
-    landmarks = path.parent / "landmarks.npz"
-    if not landmarks.is_file():
-        raise SeriesFileError(
-            f"{landmarks}: landmarks file missing (written by 'lunge-screen analyse VIDEO'); analyse the video again"
-        )
-    series = LandmarkSeries.load(landmarks)
-    video_path = Path(video) if video else Path(recorded_video)
-    if not video_path.is_file():
-        raise InputNotFoundError(
-            f"{video_path}: the session's video is missing (moved or deleted?); pass --video PATH to point at it"
-        )
-    return series, analyse_series(series, settings), video_path

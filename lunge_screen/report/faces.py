@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from ..series import L_SHOULDER, R_SHOULDER, LandmarkSeries
+from ..track.series import L_SHOULDER, R_SHOULDER, LandmarkSeries
 
 FACE_LANDMARKS = tuple(range(11))
 

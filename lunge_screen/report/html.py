@@ -16,7 +16,7 @@ from importlib import resources
 from pathlib import PurePath
 
 from ..results import LegMeasures, LegSummary, Rep, SessionResult
-from ..screening import Thresholds
+from ..settings import FilterSettings, Thresholds
 from .method import EXPLANATION, LIMITATIONS, SOURCES, method_paragraphs
 
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
@@ -211,6 +211,7 @@ def render_html(
     result: SessionResult,
     *,
     thresholds: Thresholds,
+    cutoff_hz: float = FilterSettings.cutoff_hz,
     keyframes: InlineImage | None,
     plots: list[InlineImage],
     patient: dict[str, str] | None = None,
@@ -224,8 +225,7 @@ def render_html(
     f = result.finding
     title = "Lunge screen: knee alignment" + (f" — {patient['name']}" if patient.get("name") else "")
     details = "".join(f"<li>{escape(d)}</li>" for d in f.details)
-    warnings = "".join(f"<li>{escape(w.message)}</li>" for w in result.warnings)
-    cutoff = float(result.settings.get("analysis", {}).get("filters", {}).get("cutoff_hz", 6.0))
+    quality = "".join(f"<li>{escape(w.message)}</li>" for w in result.warnings)
     parts = [
         "<!doctype html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -255,7 +255,7 @@ def render_html(
         rep_table(result.reps),
         "</section>",
         '<section id="quality"><h2>Quality warnings</h2>',
-        f'<ul class="warnings">{warnings}</ul>' if warnings else "<p>No quality warnings.</p>",
+        f'<ul class="warnings">{quality}</ul>' if quality else "<p>No quality warnings.</p>",
         "</section>",
     ]
     if video_file:
@@ -267,7 +267,7 @@ def render_html(
         ]
     parts += [
         '<section id="method"><h2>Method</h2>',
-        "".join(f"<p>{escape(p)}</p>" for p in method_paragraphs(thresholds, cutoff)),
+        "".join(f"<p>{escape(p)}</p>" for p in method_paragraphs(thresholds, cutoff_hz)),
         '<h2 id="limitations">Limitations</h2><ul>',
         "".join(f"<li>{escape(x)}</li>" for x in LIMITATIONS),
         '</ul><h3 id="sources">Sources</h3><ul class="refs">',

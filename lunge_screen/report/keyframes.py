@@ -15,9 +15,9 @@ import os
 import numpy as np
 from PIL import Image
 
+from ..io.video import iter_frames, probe
 from ..results import LegMeasures, Rep
-from ..series import L_ANKLE, L_FOOT, L_HEEL, L_HIP, L_KNEE, R_ANKLE, R_FOOT, R_HEEL, R_HIP, R_KNEE
-from ..video import iter_frames, probe
+from ..track.series import L_ANKLE, L_FOOT, L_HEEL, L_HIP, L_KNEE, R_ANKLE, R_FOOT, R_HEEL, R_HIP, R_KNEE
 from .annotate import nearest_rows
 from .faces import Ellipse, blur_ellipses
 from .overlay import BLACK, CATEGORY_COLOURS, WHITE, OverlayPlan, draw_frame, text_box

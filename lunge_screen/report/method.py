@@ -6,7 +6,7 @@ ones collected in the project's clinical background notes (../shared/docs/clinic
 
 from __future__ import annotations
 
-from ..screening import Thresholds
+from ..settings import Thresholds
 
 EXPLANATION = (
     "In a lunge the front knee should stay over the foot, roughly in line with the second toe. "

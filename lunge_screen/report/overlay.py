@@ -22,12 +22,12 @@ import numpy as np
 from matplotlib import font_manager
 from PIL import Image, ImageDraw, ImageFont
 
-from .. import kinematics as kin
-from ..analysis import Analysis
-from ..measures import LEGS
+from ..measure import kinematics as kin
+from ..pipeline import Analysis
 from ..results import Rep
-from ..screening import Thresholds
-from ..series import L_HEEL, L_HIP, R_HEEL, R_HIP
+from ..screen.categories import category_of
+from ..settings import Thresholds
+from ..track.series import L_HEEL, L_HIP, LEGS, R_HEEL, R_HIP
 
 LEG_COLOURS = {"left": (66, 165, 245), "right": (255, 152, 0)}  # RGB: blue, orange
 CATEGORY_COLOURS = {
@@ -94,13 +94,7 @@ def plan_overlay(analysis: Analysis, thresholds: Thresholds) -> OverlayPlan:
 
 def live_category(kof: float, t: Thresholds) -> str | None:
     """Category of a single knee-over-foot value (for colouring the live offset), None if NaN."""
-    if not np.isfinite(kof):
-        return None
-    if kof >= t.clearly_medial_min:
-        return "clearly medial"
-    if kof > t.over_foot_max:
-        return "slightly medial"
-    return "lateral" if kof < t.lateral_max else "over foot"
+    return category_of(kof, t)
 
 
 def _pt(p: np.ndarray) -> tuple[int, int]:

@@ -18,7 +18,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from ..results import Rep
-from ..screening import Thresholds
+from ..settings import Thresholds
 
 LEG_COLOURS = {"left": "#1e88e5", "right": "#ef6c00", "both": "#7e57c2"}
 BAND_COLOURS = {"lateral": "#8e24aa", "over foot": "#43a047", "slightly medial": "#fbc02d", "clearly medial": "#e53935"}

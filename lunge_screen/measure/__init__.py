@@ -1,0 +1,1 @@
+"""Measurement: pure kinematics, camera view, the standing reference, per-frame leg measures."""

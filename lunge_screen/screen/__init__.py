@@ -1,0 +1,1 @@
+"""Screening: per-rep measures, clinical categories, per-leg summaries, the finding, quality warnings."""
