@@ -42,7 +42,7 @@ def yaw_per_frame(track: PersonTrack, settings: ViewSettings = ViewSettings()) -
         cos = (sw / trunk) / (wsw / wtr)
         yaw_width = np.degrees(np.arccos(np.clip(cos, 0.0, 1.0)))
         yaw_world = 0.5 * (_line_yaw(w, L_SHOULDER, R_SHOULDER) + _line_yaw(w, L_HIP, R_HIP))
-    side_on = yaw_width >= ViewSettings.side_min_yaw
+    side_on = yaw_width >= settings.side_min_yaw
     return np.where(side_on, np.fmax(yaw_world, yaw_width), yaw_world)
 
 
