@@ -157,14 +157,8 @@ def _add_report(p: argparse.ArgumentParser) -> None:
     g.add_argument("--note", default=None, metavar="TEXT", help="free-text note shown in the report")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="lunge-screen",
-        description="Screen forward-lunge videos for knee valgus per leg (a screen, not a diagnosis).",
-    )
-    p.add_argument("--version", action="version", version=f"lunge-screen {__version__}")
-    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
+def _add_analyse_parser(sub) -> None:
+    """``analyse``: one video or landmark file."""
     a = sub.add_parser("analyse", aliases=["analyze"], help="screen one video (or a saved landmark .npz)")
     a.add_argument("input", help="video file, or a landmarks .npz from 'lunge-screen landmarks'")
     a.add_argument("-o", "--out", required=True, help="output folder (created; files are replaced atomically)")
@@ -175,6 +169,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_config(a)
     _add_report(a)
 
+
+def _add_report_parser(sub) -> None:
+    """``report``: rebuild a session's outputs."""
     r = sub.add_parser(
         "report",
         help="rebuild the report, plots, key frames and annotated video from a session.json",
@@ -188,13 +185,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_config(r)
     _add_report(r)
 
-    lm = sub.add_parser("landmarks", help="run the pose model and save the landmark series (.npz)")
-    lm.add_argument("video")
-    lm.add_argument("-o", "--out", required=True, help="output .npz file")
-    _add_extraction(lm)
 
-    _add_batch_parser(sub)
-
+def _add_samples_parser(sub) -> None:
+    """``samples``: the sample clips."""
     sp = sub.add_parser(
         "samples",
         help="list, locate or download the sample clips (checksummed)",
@@ -210,6 +203,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("name", nargs="?", default=None, help="a clip name from 'list' (default: every clip)")
     sp.add_argument("--fetch", action="store_true", help="with 'path': download the clip if it is not found")
 
+
+def _add_config_parser(sub) -> None:
+    """``config``: print the settings as TOML."""
     c = sub.add_parser(
         "config",
         help="print the settings (TOML, every one with its unit, meaning and source)",
@@ -219,6 +215,24 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--defaults", action="store_true", help="every setting at its default, commented")
     _add_config(c)
 
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="lunge-screen",
+        description="Screen forward-lunge videos for knee valgus per leg (a screen, not a diagnosis).",
+    )
+    p.add_argument("--version", action="version", version=f"lunge-screen {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_analyse_parser(sub)
+    _add_report_parser(sub)
+    lm = sub.add_parser("landmarks", help="run the pose model and save the landmark series (.npz)")
+    lm.add_argument("video")
+    lm.add_argument("-o", "--out", required=True, help="output .npz file")
+    _add_extraction(lm)
+
+    _add_batch_parser(sub)
+    _add_samples_parser(sub)
+    _add_config_parser(sub)
     m = sub.add_parser("models", help="show where models are found, or download one (checksummed)")
     m.add_argument("action", choices=("where", "fetch"))
     m.add_argument("name", nargs="?", default="full", choices=MODEL_NAMES)

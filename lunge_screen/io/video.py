@@ -121,21 +121,7 @@ def probe(path: str | Path) -> VideoInfo:
         stream = container.streams.video[0]
         codec = stream.codec_context.name
         tb = stream.time_base
-        pts: list[int] = []
-        key_pts: list[int] = []
-        n_no_pts = 0
-        try:
-            for packet in container.demux(stream):
-                if packet.size == 0:
-                    continue
-                if packet.pts is None:
-                    n_no_pts += 1
-                else:
-                    pts.append(packet.pts)
-                    if packet.is_keyframe:
-                        key_pts.append(packet.pts)
-        except av.error.FFmpegError as exc:
-            raise CorruptVideoError(f"{path}: the container is damaged ({exc.strerror or exc})") from None
+        pts, key_pts, n_no_pts = _packet_times(container, stream, path)
         n = len(pts) + n_no_pts
         if n == 0:
             raise EmptyVideoError(f"{path}: the video stream holds no frames")
@@ -154,20 +140,7 @@ def probe(path: str | Path) -> VideoInfo:
             start_pts = int(arr[0])
             times = (arr - arr[0]) * float(tb)
             keyframes = np.searchsorted(arr, np.unique(np.asarray(key_pts, dtype=np.int64)))
-        # First frame: real size and rotation (display matrix).
-        container.seek(0)
-        try:
-            first = next(container.decode(stream))
-        except StopIteration:
-            raise EmptyVideoError(f"{path}: no frame of the video can be decoded") from None
-        except av.error.FFmpegError as exc:
-            raise CorruptVideoError(f"{path}: the first frame cannot be decoded ({exc.strerror or exc})") from None
-        rotation = int(round(getattr(first, "rotation", 0) or 0)) % 360
-        w, h = first.width, first.height
-        if w * h > MAX_PIXELS:
-            raise NotAVideoError(f"{path}: frame size {w}x{h} is larger than supported ({MAX_PIXELS} pixels)")
-        if rotation in (90, 270):
-            w, h = h, w
+        w, h, rotation = _display_size(container, stream, path)
         duration = float(times[-1]) if n else 0.0
         fps = (n - 1) / duration if n > 1 and duration > 0 else float(stream.average_rate or 0.0)
         return VideoInfo(
@@ -186,6 +159,60 @@ def probe(path: str | Path) -> VideoInfo:
         )
     finally:
         container.close()
+
+
+def _packet_times(container, stream, path: Path) -> tuple[list[int], list[int], int]:
+    """The stream's packet timestamps, its keyframes' timestamps, and how many packets carry none."""
+    pts: list[int] = []
+    key_pts: list[int] = []
+    n_no_pts = 0
+    try:
+        for packet in container.demux(stream):
+            if packet.size == 0:
+                continue
+            if packet.pts is None:
+                n_no_pts += 1
+            else:
+                pts.append(packet.pts)
+                if packet.is_keyframe:
+                    key_pts.append(packet.pts)
+    except av.error.FFmpegError as exc:
+        raise CorruptVideoError(f"{path}: the container is damaged ({exc.strerror or exc})") from None
+    return pts, key_pts, n_no_pts
+
+
+def _display_size(container, stream, path: Path) -> tuple[int, int, int]:
+    """``(width, height, rotation)`` as displayed, from the first decoded frame (its display matrix)."""
+    container.seek(0)
+    try:
+        first = next(container.decode(stream))
+    except StopIteration:
+        raise EmptyVideoError(f"{path}: no frame of the video can be decoded") from None
+    except av.error.FFmpegError as exc:
+        raise CorruptVideoError(f"{path}: the first frame cannot be decoded ({exc.strerror or exc})") from None
+    rotation = int(round(getattr(first, "rotation", 0) or 0)) % 360
+    w, h = first.width, first.height
+    if w * h > MAX_PIXELS:
+        raise NotAVideoError(f"{path}: frame size {w}x{h} is larger than supported ({MAX_PIXELS} pixels)")
+    if rotation in (90, 270):
+        w, h = h, w
+    return w, h, rotation
+
+
+def _prepare_decoder(container, info: VideoInfo, first_wanted: int, threads: bool, max_side: int | None):
+    """The video stream, set to its threading and seeked to the keyframe before ``first_wanted``; and the
+    decoded frames' size after shrinking (stored orientation)."""
+    stream = container.streams.video[0]
+    if threads:
+        stream.thread_type = "AUTO"
+    else:  # FFmpeg's default would still use slice threads: one thread costs no more CPU in all
+        stream.codec_context.thread_count = 1
+    tb = info.time_base
+    stored_w, stored_h = (info.height, info.width) if info.rotation in (90, 270) else (info.width, info.height)
+    if first_wanted > 0 and tb:
+        target = info.start_pts + int(info.times[first_wanted] / tb)
+        container.seek(target, stream=stream, backward=True, any_frame=False)
+    return stream, scaled_size(stored_w, stored_h, max_side)
 
 
 def _index_of(frame, info: VideoInfo) -> int:
@@ -263,18 +290,8 @@ def iter_frames(
         return
     container = _open(path)
     try:
-        stream = container.streams.video[0]
-        if threads:
-            stream.thread_type = "AUTO"
-        else:  # FFmpeg's default would still use slice threads: one thread costs no more CPU in all
-            stream.codec_context.thread_count = 1
+        stream, (out_w, out_h) = _prepare_decoder(container, info, int(wanted[0]), threads, max_side)
         tb = info.time_base
-        stored_w, stored_h = (info.height, info.width) if info.rotation in (90, 270) else (info.width, info.height)
-        out_w, out_h = scaled_size(stored_w, stored_h, max_side)
-        first_wanted = int(wanted[0])
-        if first_wanted > 0 and tb:
-            target = info.start_pts + int(info.times[first_wanted] / tb)
-            container.seek(target, stream=stream, backward=True, any_frame=False)
         want_pos = 0
         counter = 0
         last_index = -1

@@ -111,6 +111,43 @@ def build_report(
         video_file = VIDEO
     if not report:
         return written
+    plots, pngs = _plots(analysis, thresholds)
+    written += [write_bytes(inside(out, name), data) for name, data in pngs]
+    keyframes = None
+    if src is not None and analysis.result.reps:
+        jpg = jpeg_bytes(render_keyframes(src, plan, faces, series.frame_index))
+        written.append(write_bytes(inside(out, KEYFRAMES), jpg))
+        keyframes = _keyframes_image(jpg)
+    result = analysis.result
+    generated = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
+    html = render_html(
+        result,
+        thresholds=thresholds,
+        cutoff_hz=analysis.settings.filters.cutoff_hz,
+        keyframes=keyframes,
+        plots=plots,
+        patient=patient,
+        video_file=video_file,
+        blur_faces=blur_faces,
+        versions=software_versions(analysis),
+        generated=generated,
+    )
+    written.append(write_text(inside(out, REPORT), html))
+    return written
+
+
+def _keyframes_image(jpg: bytes) -> InlineImage:
+    return InlineImage(
+        jpg,
+        "image/jpeg",
+        "Bottom of each leg's most inward rep, left knee and right knee, with the overlay",
+        "The bottom of each leg's most inward rep. Coloured arrow: the knee's offset from the foot's vertical "
+        "line (dashed); white dashed line: hip to ankle.",
+    )
+
+
+def _plots(analysis: Analysis, thresholds) -> tuple[list[InlineImage], list[tuple[str, bytes]]]:
+    """The two plots as images for the page, and as ``(file name, PNG bytes)`` to write."""
     result = analysis.result
     legs = {
         leg: {"knee_over_foot": s.knee_over_foot, "kmd_change": s.kmd_change, "fppa_deg": s.fppa_deg}
@@ -118,18 +155,6 @@ def build_report(
     }
     time_png = png_bytes(timeseries_figure(analysis.track.time, legs, result.reps, thresholds))
     reps_png = png_bytes(rep_comparison_figure(result.reps, thresholds))
-    written += [write_bytes(inside(out, PLOT_TIME), time_png), write_bytes(inside(out, PLOT_REPS), reps_png)]
-    keyframes = None
-    if src is not None and result.reps:
-        jpg = jpeg_bytes(render_keyframes(src, plan, faces, series.frame_index))
-        written.append(write_bytes(inside(out, KEYFRAMES), jpg))
-        keyframes = InlineImage(
-            jpg,
-            "image/jpeg",
-            "Bottom of each leg's most inward rep, left knee and right knee, with the overlay",
-            "The bottom of each leg's most inward rep. Coloured arrow: the knee's offset from the foot's vertical "
-            "line (dashed); white dashed line: hip to ankle.",
-        )
     plots = [
         InlineImage(
             reps_png,
@@ -147,18 +172,4 @@ def build_report(
             "that rep.",
         ),
     ]
-    generated = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
-    html = render_html(
-        result,
-        thresholds=thresholds,
-        cutoff_hz=analysis.settings.filters.cutoff_hz,
-        keyframes=keyframes,
-        plots=plots,
-        patient=patient,
-        video_file=video_file,
-        blur_faces=blur_faces,
-        versions=software_versions(analysis),
-        generated=generated,
-    )
-    written.append(write_text(inside(out, REPORT), html))
-    return written
+    return plots, [(PLOT_TIME, time_png), (PLOT_REPS, reps_png)]

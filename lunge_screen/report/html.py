@@ -258,14 +258,24 @@ def render_html(
         f'<ul class="warnings">{quality}</ul>' if quality else "<p>No quality warnings.</p>",
         "</section>",
     ]
-    if video_file:
-        parts += [
-            '<section id="video" class="no-print"><h2>Annotated video</h2>',
-            f'<p><a href="{escape(video_file)}">{escape(video_file)}</a> (in the same folder as this report): '
-            "skeleton, lead leg, the hip–ankle line and the knee's offset from the foot at each rep, with live "
-            "values; reps whose measures were withheld are marked grey.</p></section>",
-        ]
-    parts += [
+    parts += _video_section(video_file) + _method_and_software(thresholds, cutoff_hz, versions)
+    return "\n".join(p for p in parts if p)
+
+
+def _video_section(video_file: str | None) -> list[str]:
+    if not video_file:
+        return []
+    return [
+        '<section id="video" class="no-print"><h2>Annotated video</h2>',
+        f'<p><a href="{escape(video_file)}">{escape(video_file)}</a> (in the same folder as this report): '
+        "skeleton, lead leg, the hip–ankle line and the knee's offset from the foot at each rep, with live "
+        "values; reps whose measures were withheld are marked grey.</p></section>",
+    ]
+
+
+def _method_and_software(thresholds: Thresholds, cutoff_hz: float, versions: dict[str, str] | None) -> list[str]:
+    """Method, limitations, sources, and the software footer with the thresholds used."""
+    return [
         '<section id="method"><h2>Method</h2>',
         "".join(f"<p>{escape(p)}</p>" for p in method_paragraphs(thresholds, cutoff_hz)),
         '<h2 id="limitations">Limitations</h2><ul>',
@@ -279,4 +289,3 @@ def render_html(
         + escape(", ".join(f"{k} = {v:g}" for k, v in dataclasses.asdict(thresholds).items()))
         + ".</p></footer></main></body></html>",
     ]
-    return "\n".join(p for p in parts if p)
