@@ -78,11 +78,8 @@ class Rep:
     pelvic_obliquity_deg: float | None = None
     trunk_lean_deg: float | None = None
     legs: list[LegMeasures] = field(default_factory=list)
+    kind: RepKind = "lunge"
     warnings: list[str] = field(default_factory=list)
-
-    @property
-    def kind(self) -> RepKind:
-        return "squat" if self.lead == "both" else "lunge"
 
 
 @dataclass

@@ -10,8 +10,9 @@ from typing import Literal, get_args
 
 #: One of the person's legs (always the person's own left and right, never the image's).
 Leg = Literal["left", "right"]
-#: A rep's lead leg: one leg (a lunge), ``both`` (a squat: both knees at one height), or
-#: ``unknown`` (no knee height at the bottom frame).
+#: A rep's working (assessed) leg: the front leg of a lunge, the standing leg of a single-leg
+#: squat, the bending leg of a lateral lunge; ``both`` in a squat; ``unknown`` when the cues are
+#: weak or disagree (such reps stay out of the per-leg findings).
 Lead = Literal["left", "right", "both", "unknown"]
 #: Camera view of a rep or a clip (see :mod:`lunge_screen.measure.view`).
 View = Literal["frontal", "rear", "oblique", "side", "unknown"]
@@ -23,8 +24,9 @@ Pattern = Literal["none", "left", "right", "both", "not measurable"]
 Facing = Literal["camera", "away", "unknown"]
 #: Rule choosing the screened person when several are seen (see :mod:`lunge_screen.track.subject`).
 SubjectRule = Literal["largest", "center", "left", "right"]
-#: A rep's kind, from its lead.
-RepKind = Literal["lunge", "squat"]
+#: A rep's movement (see :mod:`lunge_screen.reps.kind`): split stance, both feet, one foot off the
+#: ground, a wide stance with one knee bent; ``unknown`` when the bottom's cues fit none.
+RepKind = Literal["lunge", "squat", "single-leg squat", "lateral lunge", "unknown"]
 
 LEGS: tuple[Leg, ...] = get_args(Leg)
 CATEGORIES: tuple[Category, ...] = get_args(Category)
