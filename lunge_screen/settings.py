@@ -200,8 +200,8 @@ class RepSettings:
         "MediaPipe reads 20-35 deg standing; a lunge or squat bends the knee 60-110 deg; a step bends it less",
     )  # fmt: skip
     max_hip_travel: float = setting(
-        1.0, "leg lengths", "reps whose pelvis travels sideways more than this between start and end are dropped "
-        "(walking across the frame)",
+        1.0, "standing leg lengths", "reps whose pelvis ends more than this far sideways (image) from where it "
+        "started are dropped (walking across the frame)", "a walking lunge advances about one step per rep",
     )  # fmt: skip
     foot_lift: float = setting(
         0.12, "leg lengths", "a foot whose lowest point is this much above the other's at the bottom is off the "

@@ -129,21 +129,34 @@ def cycles(
     min_amplitude: float,
     return_fraction: float,
     return_min: float,
+    open_edges: frozenset[int] = frozenset(),
 ) -> list[Cycle]:
     """Every rep cycle of the depth signal ``d`` (NaN splits it into independent stretches).
 
-    A rep's two sides are its descent and ascent; a side the clip (or a cut) cut off -- its
-    top is the stretch's first or last sample -- is NaN. A rep is kept when its larger side
-    is at least ``min_amplitude`` and every side it shows at least ``return_min``.
+    A rep's two sides are its descent and ascent. A side the signal does not show -- it starts
+    or ends inside the rep, or ends while the pelvis is still rising -- is NaN; that is allowed
+    only at an open edge: the signal's first or last sample, or an edit cut (``open_edges``). A
+    stretch that ends because the person was lost is not an open edge (nobody saw them come
+    back up), and its rep is dropped. A rep is kept when it shows at least one side, its larger side is at least
+    ``min_amplitude`` and every side it shows at least ``return_min``.
     """
     d = np.asarray(d, float)
     out: list[Cycle] = []
-    for a, b in runs(np.isfinite(d)):
+    stretches = runs(np.isfinite(d))
+    first, last = (stretches[0][0], stretches[-1][1]) if stretches else (0, 0)
+    for a, b in stretches:
         seg = d[a:b]
-        pts, starts_inside, _ = turning_points(seg, turn_delta)
-        for s, m, e in merge_bottoms(seg, pts, starts_inside, return_fraction, return_min):
-            descent = np.nan if s == 0 else seg[m] - seg[s]
-            ascent = np.nan if e == len(seg) - 1 else seg[m] - seg[e]
+        pts, starts_inside, ends_inside = turning_points(seg, turn_delta)
+        open_start = a == first or bool({a - 1, a} & open_edges)
+        open_end = b == last or bool({b - 1, b} & open_edges)
+        triples = merge_bottoms(seg, pts, starts_inside, return_fraction, return_min)
+        for k, (s, m, e) in enumerate(triples):
+            descent = np.nan if (k == 0 and starts_inside) else seg[m] - seg[s]
+            ascent = np.nan if (k == len(triples) - 1 and ends_inside) else seg[m] - seg[e]
+            if k == len(triples) - 1 and ascent < return_min:
+                ascent = np.nan  # the stretch ends while the pelvis is still rising
+            if (np.isnan(descent) and not open_start) or (np.isnan(ascent) and not open_end):
+                continue  # the person was lost before the rep was seen to start or end
             sides = [v for v in (descent, ascent) if np.isfinite(v)]
             if not sides or max(sides) < min_amplitude or min(sides) < return_min:
                 continue

@@ -46,13 +46,16 @@ class RepWindow:
     kind: RepKind = "lunge"
 
 
-def cut_signal(sig: RepSignal, cut_times: list[float]) -> np.ndarray:
-    """The grid depth with the samples nearest each edit cut set missing, so no cycle spans a cut."""
+def cut_signal(sig: RepSignal, cut_times: list[float]) -> tuple[np.ndarray, frozenset[int]]:
+    """The grid depth with the samples nearest each edit cut set missing (no cycle spans a cut),
+    and the grid indices beside the cuts (open edges: a rep may start or end there unseen)."""
     d = sig.depth.copy()
+    edges: set[int] = set()
     for t in cut_times:
         i = int(np.searchsorted(sig.t, t))
         d[max(0, i - 1) : i + 1] = np.nan
-    return d
+        edges.update({max(0, i - 2), max(0, i - 1), i, i + 1})
+    return d, frozenset(edges)
 
 
 def _boundary(d: np.ndarray, c: Cycle, fraction: float, step: int) -> int:
@@ -74,7 +77,7 @@ def find_reps(
     """Reps of a label-corrected person track (landmarks before visibility masking), and the rep signal."""
     track = replace(track, world=upright_world(track.world, settings.straight_knee_deg, settings.standing_feet))
     sig = signal or rep_signal(track, settings)
-    d = cut_signal(sig, cut_times or [])
+    d, open_edges = cut_signal(sig, cut_times or [])
     found = np.asarray(track.found, bool)
     if len(d) < 5 or not np.isfinite(d).any():
         return [], sig
@@ -82,7 +85,10 @@ def find_reps(
     leg_px = standing_leg_length(track)
     hip_x = 0.5 * (track.image[:, L_HIP, 0] + track.image[:, R_HIP, 0])
     reps: list[RepWindow] = []
-    for c in cycles(d, settings.turn_delta, settings.min_amplitude, settings.return_fraction, settings.return_min):
+    found_cycles = cycles(
+        d, settings.turn_delta, settings.min_amplitude, settings.return_fraction, settings.return_min, open_edges
+    )
+    for c in found_cycles:
         fb = float(np.nanmax([flex_l[c.bottom], flex_r[c.bottom]])) if np.isfinite(
             [flex_l[c.bottom], flex_r[c.bottom]]
         ).any() else np.nan  # fmt: skip
@@ -90,8 +96,9 @@ def find_reps(
             continue  # the pelvis dipped but no knee bent like a lunge or squat: a step, walking
         t0 = sig.t[_boundary(d, c, settings.boundary_fraction, -1)]
         t1 = sig.t[_boundary(d, c, settings.boundary_fraction, +1)]
-        if not settings.min_duration_s <= t1 - t0 <= settings.max_duration_s:
-            continue
+        whole = np.isfinite(c.descent) and np.isfinite(c.ascent)
+        if t1 - t0 > settings.max_duration_s or (whole and t1 - t0 < settings.min_duration_s):
+            continue  # (a rep cut by the clip's edge is shorter than it was)
         start, bottom, end = (sig.frame_at(track.time, t) for t in (t0, sig.t[c.bottom], t1))
         if found[start : end + 1].mean() < settings.min_present_fraction:
             continue

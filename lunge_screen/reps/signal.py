@@ -131,20 +131,23 @@ def upright_world(world: np.ndarray, straight_deg: float, close_feet: float) -> 
     MediaPipe's world axes follow the camera: a phone pitched down by 30 deg tilts "down" by
     30 deg, and a foot reaching toward the camera then reads half a shank lower than it is.
     The vertical is taken from the person instead: the median direction from the hip centre
-    to the ankle centre over the frames where both knees are straight (flexion below
-    ``straight_deg``) and the ankles are close (within ``close_feet`` leg lengths): standing.
+    to the ankle centre over the frames where both knees are at their straightest (flexion
+    below ``straight_deg`` or the clip's 20th percentile, whichever is larger) and the ankles
+    are close (within ``close_feet`` leg lengths): standing.
     With no such frame the camera's axes are kept. Pure; ``(T, 33, 3)`` in and out.
     """
     w = np.asarray(world, float)
-    flex = np.stack(
-        [knee_flexion(w[:, h], w[:, k], w[:, a]) for h, k, a in ((L_HIP, L_KNEE, L_ANKLE), (R_HIP, R_KNEE, R_ANKLE))]
-    )
     hip = 0.5 * (w[:, L_HIP] + w[:, R_HIP])
     ankle = 0.5 * (w[:, L_ANKLE] + w[:, R_ANKLE])
     leg = leg_length_m(w)
+    flex = np.stack(
+        [knee_flexion(w[:, h], w[:, k], w[:, a]) for h, k, a in ((L_HIP, L_KNEE, L_ANKLE), (R_HIP, R_KNEE, R_ANKLE))]
+    )
     apart = np.linalg.norm(w[:, L_ANKLE] - w[:, R_ANKLE], axis=1) / leg
     with np.errstate(invalid="ignore"):
-        standing = (np.nanmax(flex, axis=0) < straight_deg) & (apart < close_feet)
+        flex_max = np.nanmax(flex, axis=0)
+        cutoff = np.nanpercentile(flex_max, 20) if np.isfinite(flex_max).any() else np.nan
+        standing = (flex_max <= max(straight_deg, cutoff)) & (apart < close_feet)
     v = (ankle - hip)[standing]
     v = v[np.isfinite(v).all(axis=1)]
     if len(v) < 3:
