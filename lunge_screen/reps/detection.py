@@ -29,6 +29,11 @@ from .kind import bottom_cues, classify_rep
 from .signal import RepSignal, flexion_on_grid, rep_signal, upright_world
 
 
+#: A rep whose bottom is this close to an edit cut (s) is not counted: its bottom is not seen,
+#: and the shot on the other side may show the same rep.
+CUT_BOTTOM_S = 0.2
+
+
 @dataclass(frozen=True)
 class RepWindow:
     """One repetition in track-frame indices (``start <= bottom <= end``), its kind and working leg.
@@ -89,6 +94,8 @@ def find_reps(
         d, settings.turn_delta, settings.min_amplitude, settings.return_fraction, settings.return_min, open_edges
     )
     for c in found_cycles:
+        if any(abs(sig.t[c.bottom] - tc) <= CUT_BOTTOM_S for tc in cut_times or []):
+            continue  # the bottom is at a cut: it may be the same rep as the other shot's, and is not seen
         fb = float(np.nanmax([flex_l[c.bottom], flex_r[c.bottom]])) if np.isfinite(
             [flex_l[c.bottom], flex_r[c.bottom]]
         ).any() else np.nan  # fmt: skip
