@@ -28,7 +28,6 @@ from .cycles import Cycle, cycles
 from .kind import bottom_cues, classify_rep
 from .signal import RepSignal, flexion_on_grid, rep_signal, upright_world
 
-
 #: A rep whose bottom is this close to an edit cut (s) is not counted: its bottom is not seen,
 #: and the shot on the other side may show the same rep.
 CUT_BOTTOM_S = 0.2
