@@ -83,7 +83,7 @@ def test_a_rep_whose_bottom_falls_on_a_cut_is_not_counted_and_no_rep_spans_a_cut
 
 
 def test_a_cut_between_reps_changes_nothing():
-    track, reps = _reps(cut_times=[BOTTOMS[1] + REP / 2 + REST / 2])
+    _, reps = _reps(cut_times=[BOTTOMS[1] + REP / 2 + REST / 2])
     assert [r.lead for r in reps] == LEADS
 
 
