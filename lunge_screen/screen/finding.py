@@ -56,7 +56,7 @@ def _not_judged(legs: dict[str, LegSummary], reps: list[Rep], kind: str, t, qual
     """Pattern and headline when no leg can be judged."""
     clauses = [say.leg_phrase(s, kind, t) for s in legs.values() if s.judgement != "not tested"]
     if any(s.judgement == "unreliable" for s in legs.values()):
-        return "unreliable", "Measured, but too unreliable to judge: " + "; ".join(clauses) + "."
+        return "unreliable", " ".join(_cap(c) + "." for c in clauses)
     if any(s.n_valid for s in legs.values()):
         return "not measurable", (
             f"Too few measurable {kind} to judge (at least {t.min_reps_per_leg} reliable per leg): "

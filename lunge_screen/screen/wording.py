@@ -66,7 +66,7 @@ def leg_phrase(s: LegSummary, kind: str, t: Thresholds) -> str:
         return f"{leg} knee measured on only {noun(s.n_valid, kind)} ({seen}{poor}{more})"
     if s.judgement == "unreliable":
         why = "; ".join(s.reliability_reasons) or "graded poor"
-        return f"{leg} knee too unreliable to judge: {n} of {s.n_valid} measured {kind} reliable ({why}{more})"
+        return f"{leg} knee too unreliable to judge ({n} of {s.n_valid} measured {kind} reliable: {why}{more})"
     if s.judgement == "inward":
         return f"{leg} knee rolls inward on {s.n_inward} of {n} {kind}{_uncounted(s)}"
     if s.judgement == "mixed":
