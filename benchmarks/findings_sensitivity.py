@@ -133,8 +133,8 @@ def render(sigma: float, source: str, jitter: float | None, args, seconds: float
         "We have no real footage with a known left/right asymmetry, so synthetic legs stand in for it: each "
         "rep's knee-over-foot peak is drawn from a normal distribution around its leg's true value, and the "
         "reps go through the tool's own per-leg summary, bootstrap asymmetry and finding "
-        "(`lunge_screen.screen`). A *one-sided flag* is the pattern `left` or `right` (\"consistent with left "
-        "gluteus medius weakness\"): the worse knee rolls inward on most reps, both legs have at least "
+        '(`lunge_screen.screen`). A *one-sided flag* is the pattern `left` or `right` ("consistent with left '
+        'gluteus medius weakness"): the worse knee rolls inward on most reps, both legs have at least '
         "`min_reps_per_leg` reliable reps, and the difference exceeds the smallest detectable difference "
         "(0.10 shank lengths) with its 95 % bootstrap interval excluding zero.",
         "",
@@ -166,8 +166,11 @@ def render(sigma: float, source: str, jitter: float | None, args, seconds: float
         "**Smallest true difference flagged with 80 % probability** (0.01 steps) and **worst false-flag rate** "
         "(over the common values above), by noise:",
         "",
-        "| sigma | " + " | ".join(f"smallest, {n} reps/leg" for n in REPS) + " | "
-        + " | ".join(f"false flags, {n} reps/leg" for n in REPS) + " |",
+        "| sigma | "
+        + " | ".join(f"smallest, {n} reps/leg" for n in REPS)
+        + " | "
+        + " | ".join(f"false flags, {n} reps/leg" for n in REPS)
+        + " |",
         "|---|" + "---|" * (2 * len(REPS)),
     ]
     for sg, small, worst in stress:

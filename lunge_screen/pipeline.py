@@ -24,10 +24,10 @@ from .reps.cuts import find_cuts, split_by_cuts
 from .reps.detection import RepWindow, find_reps, pelvis_depth
 from .reps.lead import unify_planted_leads
 from .results import InputInfo, ModelInfo, QualityWarning, Rep, SessionResult
+from .screen.asymmetry import asymmetries
 from .screen.finding import finding
 from .screen.quality import cut_warning, session_warnings
 from .screen.rep_measures import RepInputs, finite_or_none, measure_rep_leg, raw_knee_over_foot
-from .screen.asymmetry import asymmetries
 from .screen.summary import summarise_leg
 from .settings import AnalysisSettings
 from .track.orientation import OrientationReport, correct_labels, relabel_legs
@@ -109,7 +109,8 @@ def _analyse(series: LandmarkSeries, settings: AnalysisSettings) -> Analysis:
     legs = {leg: leg_frames(track, lev, leg, ref, settings.thresholds) for leg in LEGS}
     cuts = find_cuts(series.frame_change, settings.cuts)
     windows, cut_reps = split_by_cuts(windows, cuts)
-    inputs = RepInputs(track, depth, legs, ref, lev, raw_knee_over_foot(labelled, ref, legs), settings.filters.cutoff_hz)
+    raw_kof = raw_knee_over_foot(labelled, ref, legs)
+    inputs = RepInputs(track, depth, legs, ref, lev, raw_kof, settings.filters.cutoff_hz)
     reps, clip_yaw = _measure_reps(inputs, lev, yaw, windows, clip_yaw, orient.facing, settings)
     quality = session_warnings(track, subject, orient, ref, reps, series.source.fps, settings)
     if cuts.size:

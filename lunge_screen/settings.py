@@ -304,9 +304,7 @@ class ReliabilitySettings:
         "loaded, bending knee of a lunge or squat; its alignment is withheld",
         "RepSettings.min_knee_flexion_deg: a rep's bottom needs a knee bent this much",
     )  # fmt: skip
-    jitter_window_s: float = setting(
-        0.5, "s", "landmark jitter is measured over this long on each side of the bottom"
-    )
+    jitter_window_s: float = setting(0.5, "s", "landmark jitter is measured over this long on each side of the bottom")
     fair_jitter: float = setting(
         0.01, "shank lengths", "grade: knee-over-foot jitter (high-frequency landmark noise) from this makes the "
         "rep at most 'fair'", "a tenth of the over-foot margin (0.10); clear clips in ../shared measure "
@@ -365,9 +363,7 @@ class AnalysisSettings:
         "in a wide stance a straighter, abducted leg puts the knee medial of the foot without any valgus "
         "(lateral_lunge_kb_front_countdown.mp4: +0.15 at half depth, +0.02 at the bottom; docs/measurement.md)",
     )  # fmt: skip
-    planted_speed: float = setting(
-        0.5, "standing leg lengths/s", "... and the foot is planted: ankle slower than this"
-    )
+    planted_speed: float = setting(0.5, "standing leg lengths/s", "... and the foot is planted: ankle slower than this")
     sustained_s: float = setting(0.2, "s", "a peak must be held this long; shorter spikes are landmark jitter")
     edge_margin: float = setting(
         0.01, "fraction of the frame", "knee, ankle and toe must be this far inside the frame's edges at the bottom"

@@ -22,9 +22,7 @@ Category = Literal["over foot", "slightly medial", "clearly medial", "lateral"]
 #: knees roll inward), ``inconsistent`` (inward on some reps, not others, or a one-sided difference within
 #: the noise), ``incomplete`` (a knee rolls inward but the other leg cannot be compared), ``none``,
 #: ``unreliable`` (measured, too noisy to judge) and ``not measurable``.
-Pattern = Literal[
-    "none", "left", "right", "bilateral", "inconsistent", "incomplete", "unreliable", "not measurable"
-]
+Pattern = Literal["none", "left", "right", "bilateral", "inconsistent", "incomplete", "unreliable", "not measurable"]
 #: How far one knee's measure in one rep (or one leg's over its reps) can be trusted
 #: (see :mod:`lunge_screen.screen.reliability`).
 Grade = Literal["good", "fair", "poor"]

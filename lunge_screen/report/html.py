@@ -138,7 +138,10 @@ def asymmetry_note(kof: Asymmetry) -> str:
         f"reps {kof.interval_low:+.2f} to {kof.interval_high:+.2f}; smallest detectable difference {kof.sdd:.2f}). "
     )
     if kof.detected:
-        return base + f"Beyond both the detectable difference and this clip's noise: the {kof.worse_leg} knee goes further inward."
+        return base + (
+            f"Beyond both the detectable difference and this clip's noise: the {kof.worse_leg} knee goes further "
+            "inward."
+        )
     if kof.exceeds_sdd:
         return base + "Larger than the detectable difference, but within this clip's rep-to-rep noise: no clear side."
     return base + "Within the detectable difference: no clear side-to-side difference."

@@ -50,9 +50,7 @@ def compare(
     out = Asymmetry(measure, lv, rv, None, sdd, False, None, n_left=len(left), n_right=len(right))
     short = [f"{leg} {len(v)}" for leg, v in (("left", left), ("right", right)) if len(v) < t.min_reps_per_leg]
     if short:
-        out.not_judged_reason = (
-            f"too few reliable reps ({', '.join(short)}; at least {t.min_reps_per_leg} per leg)"
-        )
+        out.not_judged_reason = f"too few reliable reps ({', '.join(short)}; at least {t.min_reps_per_leg} per leg)"
         return out
     diff = lv - rv
     lo, hi = bootstrap_interval(left, right, a.n_resamples, a.interval_level, a.seed)
@@ -70,8 +68,9 @@ def _values(reps: list[Rep], leg: Leg, field: str) -> list[float]:
     return [getattr(m, field) for _, m in assessed(leg, reps) if m.reliable and getattr(m, field) is not None]
 
 
-def asymmetries(reps: list[Rep], t: Thresholds, a: AsymmetrySettings = AsymmetrySettings()) -> list[Asymmetry]:
+def asymmetries(reps: list[Rep], t: Thresholds, a: AsymmetrySettings | None = None) -> list[Asymmetry]:
     """Left-minus-right comparisons of the knee-over-foot peak and the bottom FPPA, over the reliable reps."""
+    a = a or AsymmetrySettings()
     out = []
     for measure, field, sdd in (
         ("knee_over_foot_peak", "knee_over_foot_peak", t.sdd_knee_over_foot),

@@ -60,7 +60,8 @@ def _not_judged(legs: dict[str, LegSummary], reps: list[Rep], kind: str, t, qual
     if any(s.n_valid for s in legs.values()):
         return "not measurable", (
             f"Too few measurable {kind} to judge (at least {t.min_reps_per_leg} reliable per leg): "
-            + "; ".join(clauses) + "."
+            + "; ".join(clauses)
+            + "."
         )
     withheld = [m.withheld_reason for r in reps for m in r.legs if m.withheld_reason]
     if withheld:

@@ -101,7 +101,8 @@ def concerns(e: Evidence, r: ReliabilitySettings) -> list[Concern]:
         "shank foreshortened to {x:.0%} (< {limit:.0%})",
     )  # fmt: skip
     if np.isfinite(e.yaw_deg) and e.yaw_deg >= r.fair_yaw_deg:
-        out.append(Concern("yaw", "fair", f"person turned {e.yaw_deg:.0f} deg from the camera (>= {r.fair_yaw_deg:.0f})"))
+        text = f"person turned {e.yaw_deg:.0f} deg from the camera (>= {r.fair_yaw_deg:.0f})"
+        out.append(Concern("yaw", "fair", text))
     out += _low(e.fps, r.poor_fps, r.fair_fps, "frame_rate", "{x:.0f} frames/s (< {limit:.0f})")
     return out
 

@@ -174,8 +174,8 @@ def _evidence(
     shank_px = float(np.hypot(*(track.image[b, j["knee"], :2] - track.image[b, j["ankle"], :2])))
     noise = float("nan")
     if inputs.raw_kof is not None:
-        noise = jitter(inputs.raw_kof[leg][win], inputs.legs[leg].knee_over_foot[win], track.time[win], inputs.cutoff_hz)
-        noise *= scale
+        clean = inputs.legs[leg].knee_over_foot[win]
+        noise = scale * jitter(inputs.raw_kof[leg][win], clean, track.time[win], inputs.cutoff_hz)
     ev = Evidence(
         visibility=around,
         shank_px=shank_px,
@@ -191,8 +191,8 @@ def _other_foot_offset(inputs: RepInputs, w: RepWindow, leg: Leg, rep_shank: flo
     """Where the other foot's axis lies from this foot's axis at the bottom (this leg's medial +, shank lengths)."""
     im, b = inputs.image, w.bottom
     j, o = LEGS[leg], LEGS[other_leg(leg)]
-    axis = {k: im[b, v["ankle"], 0] + kin.TOE_WEIGHT * (im[b, v["toe"], 0] - im[b, v["ankle"], 0]) for k, v in (("own", j), ("other", o))}
-    return float((axis["other"] - axis["own"]) * inputs.legs[leg].medial[b] / rep_shank)
+    own, other = (im[b, v["ankle"], 0] + kin.TOE_WEIGHT * (im[b, v["toe"], 0] - im[b, v["ankle"], 0]) for v in (j, o))
+    return float((other - own) * inputs.legs[leg].medial[b] / rep_shank)
 
 
 def _values(inputs: RepInputs, w: RepWindow, leg: Leg, loaded: np.ndarray, scale: float, s: AnalysisSettings) -> dict:
@@ -290,9 +290,7 @@ def _hip_and_foot_disagree(m: LegMeasures, t: Thresholds) -> bool:
     """The knee's offset from the hip-ankle line (KMD change) points the other way than its category."""
     hip_medial = m.kmd_change_bottom is not None and m.kmd_change_bottom > 0.5 * t.over_foot_max
     hip_lateral = m.kmd_change_bottom is not None and m.kmd_change_bottom < -0.5 * t.over_foot_max
-    return (hip_medial and m.category in ("over foot", "lateral")) or (
-        hip_lateral and m.category in MEDIAL_CATEGORIES
-    )
+    return (hip_medial and m.category in ("over foot", "lateral")) or (hip_lateral and m.category in MEDIAL_CATEGORIES)
 
 
 __all__ = ["RepInputs", "finite_or_none", "loaded_frames", "measure_rep_leg", "raw_knee_over_foot", "sustained_peak"]
