@@ -237,3 +237,5 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("action", choices=("where", "fetch"))
     m.add_argument("name", nargs="?", default="full", choices=MODEL_NAMES)
     return p
+
+
