@@ -119,9 +119,37 @@ def measured_noise(cache: Path) -> tuple[float | None, float | None, int]:
     return sigma, (float(np.median(jit)) if jit else None), legs
 
 
+def _table(first: str, rows: list[tuple[float, dict[int, float]]], fmt: str) -> list[str]:
+    """A markdown table: one row per value of the first column, one column per rep count."""
+    out = [f"| {first} | " + " | ".join(f"{n} reps/leg" for n in REPS) + " |", "|---|" + "---|" * len(REPS)]
+    return out + [f"| {x:.2f} | " + " | ".join(fmt.format(row[n]) for n in REPS) + " |" for x, row in rows]
+
+
+def _stress_table(stress) -> list[str]:
+    """Smallest difference flagged with 80 % and worst false-flag rate, per noise level and rep count."""
+    head = " | ".join(f"smallest, {n} reps/leg" for n in REPS) + " | "
+    head += " | ".join(f"false flags, {n} reps/leg" for n in REPS)
+    lines = [
+        "",
+        "**Smallest true difference flagged with 80 % probability** (0.01 steps) and **worst false-flag rate** "
+        "(over the common values above), by noise:",
+        "",
+        f"| sigma | {head} |",
+        "|---|" + "---|" * (2 * len(REPS)),
+    ]
+    for sg, small, worst in stress:
+        cells = ["not within 0.60" if small[n] is None else f"{small[n]:.2f}" for n in REPS]
+        cells += [f"{worst[n]:.1%}" for n in REPS]
+        lines.append(f"| {sg:.3f} | " + " | ".join(cells) + " |")
+    return lines
+
+
 def render(sigma: float, source: str, jitter: float | None, args, seconds: float, grid, false, stress) -> str:
     """The markdown block for docs/validation.md."""
     trials = args.trials
+    jitter_txt = ""
+    if jitter:
+        jitter_txt = f"The per-frame landmark jitter on the same reps is far smaller (median {jitter:.3f}): "
     lines = [
         BEGIN,
         "## Sensitivity of the one-sided finding (simulation)",
@@ -138,45 +166,21 @@ def render(sigma: float, source: str, jitter: float | None, args, seconds: float
         "`min_reps_per_leg` reliable reps, and the difference exceeds the smallest detectable difference "
         "(0.10 shank lengths) with its 95 % bootstrap interval excluding zero.",
         "",
-        f"**Noise.** Rep-to-rep SD of the peaks sigma = {sigma:.3f} shank lengths ({source}). "
-        + (f"The per-frame landmark jitter on the same reps is far smaller (median {jitter:.3f}): " if jitter else "")
-        + "the rep-to-rep scatter (the person's own variation plus the pose model's error) is what the finding "
-        "has to see through. Only clear clips give legs with 3 reliable reps, so the table further down repeats "
-        f"the key numbers for noisier clips ({', '.join(f'{x:.2f}' for x in STRESS)}).",
+        f"**Noise.** Rep-to-rep SD of the peaks sigma = {sigma:.3f} shank lengths ({source}). {jitter_txt}"
+        "the rep-to-rep scatter (the person's own variation plus the pose model's error) is what the finding "
+        "has to see through. Only clear clips give legs with 3 reliable reps, so the last table repeats the key "
+        f"numbers for noisier clips (sigma {', '.join(f'{x:.2f}' for x in STRESS)}).",
         "",
         f"**Probability of flagging the worse leg** at sigma = {sigma:.3f} (better leg's true value 0.00 = knee "
-        "over the foot centre; worse leg 0.00 + true difference; "
-        f"{trials} simulated clips per cell):",
+        f"over the foot centre; worse leg 0.00 + true difference; {trials} simulated clips per cell):",
         "",
-        "| true difference (shank lengths) | " + " | ".join(f"{n} reps/leg" for n in REPS) + " |",
-        "|---|" + "---|" * len(REPS),
-    ]
-    lines += [f"| {d:.2f} | " + " | ".join(f"{row[n]:.0%}" for n in REPS) + " |" for d, row in grid]
-    lines += [
+        *_table("true difference (shank lengths)", grid, "{:.0%}"),
         "",
         f"**False one-sided flags on symmetric legs** at sigma = {sigma:.3f} (both legs at the same true value; "
         f"either side counted; {2 * trials} simulated clips per cell):",
         "",
-        "| both legs' true value | " + " | ".join(f"{n} reps/leg" for n in REPS) + " |",
-        "|---|" + "---|" * len(REPS),
-    ]
-    lines += [f"| {lv:.2f} | " + " | ".join(f"{row[n]:.1%}" for n in REPS) + " |" for lv, row in false]
-    lines += [
-        "",
-        "**Smallest true difference flagged with 80 % probability** (0.01 steps) and **worst false-flag rate** "
-        "(over the common values above), by noise:",
-        "",
-        "| sigma | "
-        + " | ".join(f"smallest, {n} reps/leg" for n in REPS)
-        + " | "
-        + " | ".join(f"false flags, {n} reps/leg" for n in REPS)
-        + " |",
-        "|---|" + "---|" * (2 * len(REPS)),
-    ]
-    for sg, small, worst in stress:
-        cells = ["not within 0.60" if small[n] is None else f"{small[n]:.2f}" for n in REPS]
-        lines.append(f"| {sg:.3f} | " + " | ".join(cells) + " | " + " | ".join(f"{worst[n]:.1%}" for n in REPS) + " |")
-    lines += [
+        *_table("both legs' true value", false, "{:.1%}"),
+        *_stress_table(stress),
         "",
         "The smallest flagged difference cannot fall much below 0.10: the worse knee must first read inward "
         "(peak above `over_foot_max`) and the difference must exceed the 0.10 SDD; with 3 reps per leg the "
