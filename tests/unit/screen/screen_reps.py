@@ -47,7 +47,10 @@ def squats(left: list[float], right: list[float]) -> list[Rep]:
     return [rep(k, measured("left", a), measured("right", b)) for k, (a, b) in enumerate(zip(left, right), 1)]
 
 
-def screen(reps: list[Rep], t: Thresholds = T, a: AsymmetrySettings = AsymmetrySettings()):
+A = AsymmetrySettings()
+
+
+def screen(reps: list[Rep], t: Thresholds = T, a: AsymmetrySettings = A):
     """(left summary, right summary, asymmetries, finding) of the reps, by the package's own code."""
     left, right = summarise_leg("left", reps, t), summarise_leg("right", reps, t)
     asym = asymmetries(reps, t, a)
