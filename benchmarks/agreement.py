@@ -9,7 +9,10 @@ analyses them with the default settings and compares, per rep: rep count, bottom
 frame, lead leg, clinical category, and -- where the annotator hand-marked the
 knee and ankle at the bottom -- the shank tilt and KMD against the values computed
 from the hand-marked points. Writes docs/validation.md (tables), docs/figures/agreement.png
-and benchmarks/out/agreement_<model>.json.
+and benchmarks/out/agreement_<model>.json. It also lists the finding (pattern and headline) on every
+clip of ../shared/videos, with the second-round references of ``more_clips.json``. The block between
+``<!-- sensitivity:begin -->`` and ``<!-- sensitivity:end -->`` (written by
+``benchmarks/findings_sensitivity.py``) is kept as it is.
 """
 
 from __future__ import annotations
@@ -108,6 +111,7 @@ def compare(clip: str, ann: dict, analysis) -> list[dict]:
                 "ref_kmd": meas.get("KMD_pct") / 100 if meas.get("KMD_pct") is not None else None,
                 "our_kmd": m_ours.kmd_bottom if m_ours else None,
                 "our_kof_peak": m_ours.knee_over_foot_peak if m_ours else None,
+                "our_reliability": m_ours.reliability if m_ours else None,
             }
             rows.append(row)
     for r in ours:
@@ -214,7 +218,9 @@ def plot(rows: list[dict], path: Path) -> None:
     fig.savefig(path, dpi=120)
 
 
-def write_markdown(rows, per_clip, summary, model, path: Path, seconds: float, reps_section: list[str]) -> None:
+def write_markdown(
+    rows, per_clip, summary, model, path: Path, seconds: float, reps_section: list[str], findings: list[dict]
+) -> None:
     lines = [
         "# Validation: agreement with hand-made references",
         "",
@@ -271,7 +277,7 @@ def write_markdown(rows, per_clip, summary, model, path: Path, seconds: float, r
         "## Per rep",
         "",
         "| clip | rep | leg | bottom ref / ours | lead ref / ours | view | category ref / ours "
-        "| tilt ref / ours (deg) | KOF peak | grade | note |",
+        "| tilt ref / ours (deg) | KOF peak | grade ref / ours | note |",
         "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
@@ -280,7 +286,8 @@ def write_markdown(rows, per_clip, summary, model, path: Path, seconds: float, r
             f"| {fmt(r['ref_bottom'])} / {fmt(r['our_bottom'])} "
             f"| {fmt(r['ref_lead'])} / {fmt(r['our_lead'])} | {fmt(r.get('our_view'))} | {fmt(r['ref_category'])} / "
             f"{fmt(r['our_category'])} | {fmt(r.get('ref_tilt'), '+.1f')} / {fmt(r.get('our_tilt'), '+.1f')} | "
-            f"{fmt(r.get('our_kof_peak'), '+.2f')} | {fmt(r.get('grade'))} | {fmt(r.get('withheld'))} |"
+            f"{fmt(r.get('our_kof_peak'), '+.2f')} | {fmt(r.get('grade'))} / {fmt(r.get('our_reliability'))} | "
+            f"{fmt(r.get('withheld'))} |"
         )
     differ = [
         r for r in rows if r.get("ref_category") and r.get("our_category") and r["ref_category"] != r["our_category"]
@@ -300,7 +307,53 @@ def write_markdown(rows, per_clip, summary, model, path: Path, seconds: float, r
         "borderline knees in the squat clip's 'knees moving in' part, where the annotator's 'slightly medial' "
         "and ours differ by one category.",
     ]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    lines += findings_table(findings)
+    block = kept_block(path)
+    path.write_text("\n".join(lines) + "\n" + (f"\n{block}\n" if block else ""), encoding="utf-8")
+
+
+BEGIN, END = "<!-- sensitivity:begin -->", "<!-- sensitivity:end -->"
+
+
+def kept_block(path: Path) -> str:
+    """The sensitivity block of the current file (written by findings_sensitivity.py), or ''."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    if BEGIN not in text or END not in text:
+        return ""
+    return text[text.index(BEGIN) : text.index(END) + len(END)]
+
+
+def findings_table(findings: list[dict]) -> list[str]:
+    """The finding on every clip: what the references say and what the tool concludes."""
+    lines = [
+        "",
+        "## The finding on every clip",
+        "",
+        "None of the clips in `../shared/videos` shows a real left/right asymmetry, so none should get a "
+        "one-sided pattern (`left` / `right`). References: `annotations.json` (first eight clips) and "
+        "`more_clips.json` (second round: categories by eye).",
+        "",
+        "| clip | reps ref / ours | categories by eye | pattern | headline |",
+        "|---|---|---|---|---|",
+    ]
+    for f in findings:
+        lines.append(
+            f"| {f['clip'].replace('.mp4', '')} | {f['ref_reps']} / {f['our_reps']} | {f['ref_categories']} "
+            f"| {f['pattern']} | {f['summary'].replace('|', '/')} |"
+        )
+    return lines
+
+
+def clip_finding(clip: str, analysis, ref_reps: str, ref_categories: str) -> dict:
+    r = analysis.result
+    return {"clip": clip, "ref_reps": ref_reps, "our_reps": len(r.reps), "ref_categories": ref_categories,
+            "pattern": r.finding.pattern, "flag": r.finding.flag, "summary": r.finding.summary}  # fmt: skip
+
+
+def _categories(reps: list[dict]) -> str:
+    cats = [c for r in reps for c in ((r.get("category") or {}).values() if isinstance(r.get("category"), dict)
+            else [r.get("category")]) if c]  # fmt: skip
+    return ", ".join(f"{cats.count(c)} {c}" for c in sorted(set(cats))) or "–"
 
 
 def score_reps(shared: Path, models: list[str], cache: Path) -> dict[str, list[ClipScore]]:
@@ -377,7 +430,7 @@ def main(argv=None) -> int:
             for c in sc:
                 print(model, c.clip, c.count_range, c.detected)
         return 0
-    rows, per_clip = [], {}
+    rows, per_clip, findings = [], {}, []
     for clip in CLIPS:
         ann = annotations[clip.replace("_rotated_meta", "")]
         a = analyse_series(series_for(clip, shared / "videos", args.model, cache))
@@ -387,12 +440,18 @@ def main(argv=None) -> int:
             "view": a.result.view,
         }
         rows += compare(clip, ann, a)
+        findings.append(clip_finding(clip, a, str(per_clip[clip]["ref_reps"]), _categories(ann["reps"])))
+    more = json.loads((shared / "annotations" / "more_clips.json").read_text(encoding="utf-8"))["clips"]
+    for clip, ann in sorted(more.items()):
+        a = analyse_series(series_for(clip, shared / "videos", args.model, cache))
+        lo, hi = ann["reps_range"]
+        findings.append(clip_finding(clip, a, f"{lo}" if lo == hi else f"{lo}-{hi}", _categories(ann["reps"])))
     summary = summarise(rows, per_clip)
     seconds = time.time() - t0
     out = ROOT / "benchmarks" / "out" / f"agreement_{args.model}.json"
     out.write_text(json.dumps({"summary": summary, "per_clip": per_clip, "rows": rows}, indent=2), encoding="utf-8")
     plot(rows, ROOT / "docs" / "figures" / "agreement.png")
-    write_markdown(rows, per_clip, summary, args.model, Path(args.out_md), seconds, rep_lines(rep_scores))
+    write_markdown(rows, per_clip, summary, args.model, Path(args.out_md), seconds, rep_lines(rep_scores), findings)
     out.write_text(
         json.dumps(
             {"summary": summary, "per_clip": per_clip, "rows": rows,

@@ -106,7 +106,11 @@ class Thresholds:
     sdd_fppa_deg: float = setting(
         8.0, "deg", "smallest detectable left-right difference of the median FPPA", "Munro et al. 2012: 7.5-8.9 deg"
     )
-    min_reps_per_leg: int = setting(2, "reps", "measured reps a leg needs before it can be judged")
+    min_reps_per_leg: int = setting(
+        3, "reps", "reliable reps a leg needs before it is judged, and each leg before left and right are compared",
+        "the screen asks for 'a few' lunges on each leg (../shared/docs/measurement.md); with 3 per leg a "
+        "bootstrap interval can exclude no difference at all (docs/validation.md, sensitivity)",
+    )  # fmt: skip
     inward_fraction: float = setting(
         0.5, "fraction", "a leg 'rolls inward' when more than this fraction of its measured reps are medial"
     )
@@ -321,6 +325,78 @@ class QualitySettings:
 
 
 @dataclass(frozen=True)
+class ReliabilitySettings:
+    """Plausibility gates (a value is withheld) and reliability grades (:mod:`lunge_screen.screen.gates`,
+    :mod:`lunge_screen.screen.reliability`); derivations in docs/measurement.md."""
+
+    max_knee_over_foot: float = setting(
+        0.5, "shank lengths", "gate: |knee-over-foot| (bottom or peak) beyond this is withheld as anatomically "
+        "impossible; the same bound, as asin(0.5) = 30 deg, applies to the shank tilt",
+        "sin(30 deg): a shank tilted more than ~30 deg in the frontal plane at a lunge's bottom is not "
+        "physiological; the largest value by eye in ../shared is about 0.3 (docs/measurement.md)",
+    )  # fmt: skip
+    min_shank_in_plane: float = setting(
+        0.6, "fraction", "gate: the shank's length in the image plane over its 3D length (world landmarks) below "
+        "this is withheld: the shank points at (or away from) the camera",
+        "cos(53 deg): beyond it 7 deg of unseen camera yaw moves the knee by the over-foot margin "
+        "(docs/measurement.md)",
+    )  # fmt: skip
+    fair_shank_in_plane: float = setting(
+        0.8, "fraction", "grade: a shank in-plane ratio below this makes the rep at most 'fair'",
+        "cos(37 deg): from here 10 deg of yaw moves the knee by the over-foot margin",
+    )  # fmt: skip
+    min_visibility: float = setting(
+        0.5, "0-1", "gate: knee, ankle or foot tip with a lower MediaPipe visibility at the bottom is withheld",
+        "visibility 0.5: the model finds the point as likely hidden as seen",
+    )  # fmt: skip
+    fair_visibility: float = setting(
+        0.8, "0-1", "grade: a lower median visibility (knee, ankle, foot tip) around the bottom makes the rep "
+        "at most 'fair'",
+    )  # fmt: skip
+    min_knee_flexion_deg: float = setting(
+        60.0, "deg", "gate: an assessed knee bent less than this at the bottom (world landmarks) is not the "
+        "loaded, bending knee of a lunge or squat; its alignment is withheld",
+        "RepSettings.min_knee_flexion_deg: a rep's bottom needs a knee bent this much",
+    )  # fmt: skip
+    jitter_window_s: float = setting(0.5, "s", "landmark jitter is measured over this long on each side of the bottom")
+    fair_jitter: float = setting(
+        0.01, "shank lengths", "grade: knee-over-foot jitter (high-frequency landmark noise) from this makes the "
+        "rep at most 'fair'", "a tenth of the over-foot margin (0.10); clear clips in ../shared measure "
+        "0.001-0.007 (docs/measurement.md)",
+    )  # fmt: skip
+    poor_jitter: float = setting(
+        0.02, "shank lengths", "grade: jitter from this makes the rep 'poor'", "a fifth of the over-foot margin"
+    )
+    fair_shank_px: float = setting(
+        50.0, "px", "grade: a shank shorter than this in the image makes the rep at most 'fair'",
+        "the over-foot margin (0.10 shank) then spans fewer than 5 px: a few pixels of landmark error",
+    )  # fmt: skip
+    poor_shank_px: float = setting(25.0, "px", "grade: a shank shorter than this makes the rep 'poor'",
+                                   "the margin spans fewer than 2.5 px")  # fmt: skip
+    fair_yaw_deg: float = setting(
+        15.0, "deg", "grade: a rep filmed with the person turned this far or more is at most 'fair'",
+        "15 deg of yaw can turn varus into apparent valgus at modest flexion (../shared/docs/measurement.md)",
+    )  # fmt: skip
+    fair_fps: float = setting(
+        20.0, "frames/s", "grade: a lower frame rate makes every rep at most 'fair'",
+        "as QualitySettings.min_fps: the bottom of a rep may fall between frames",
+    )  # fmt: skip
+    poor_fps: float = setting(10.0, "frames/s", "grade: a lower frame rate makes every rep 'poor'")
+
+
+@dataclass(frozen=True)
+class AsymmetrySettings:
+    """The left-right comparison's interval (:mod:`lunge_screen.screen.asymmetry`)."""
+
+    interval_level: float = setting(
+        0.95, "fraction", "coverage of the bootstrap interval of the left-minus-right difference", "convention"
+    )
+    n_resamples: int = setting(2000, "resamples", "bootstrap resamples of each leg's reps",
+                               "enough for stable 2.5/97.5 percentiles (Efron & Tibshirani 1993)")  # fmt: skip
+    seed: int = setting(0, "-", "random seed of the bootstrap: the same reps always give the same interval")
+
+
+@dataclass(frozen=True)
 class AnalysisSettings:
     """Every setting of the analysis (recorded in full in session.json)."""
 
@@ -335,9 +411,13 @@ class AnalysisSettings:
         0.5, "fraction of the rep's depth", "a frame counts toward a rep's peak when the pelvis is at least this far "
         "down ...",
     )  # fmt: skip
-    planted_speed: float = setting(
-        0.5, "standing leg lengths/s", "... and the foot is planted: ankle slower than this"
-    )
+    peak_depth_fraction: float = setting(
+        0.75, "fraction of the rep's depth", "knee-over-foot and shank-tilt peaks count only frames with the "
+        "pelvis at least this far down (and the loaded frames' rules)",
+        "in a wide stance a straighter, abducted leg puts the knee medial of the foot without any valgus "
+        "(lateral_lunge_kb_front_countdown.mp4: +0.15 at half depth, +0.02 at the bottom; docs/measurement.md)",
+    )  # fmt: skip
+    planted_speed: float = setting(0.5, "standing leg lengths/s", "... and the foot is planted: ankle slower than this")
     sustained_s: float = setting(0.2, "s", "a peak must be held this long; shorter spikes are landmark jitter")
     edge_margin: float = setting(
         0.01, "fraction of the frame", "knee, ankle and toe must be this far inside the frame's edges at the bottom"
@@ -347,6 +427,8 @@ class AnalysisSettings:
     tracking: TrackingSettings = section(TrackingSettings, "linking people over time")
     orientation: OrientationSettings = section(OrientationSettings, "left/right label correction")
     quality: QualitySettings = section(QualitySettings, "quality warnings")
+    reliability: ReliabilitySettings = section(ReliabilitySettings, "plausibility gates and reliability grades")
+    asymmetry: AsymmetrySettings = section(AsymmetrySettings, "left-right comparison")
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

@@ -18,8 +18,17 @@ Lead = Literal["left", "right", "both", "unknown"]
 View = Literal["frontal", "rear", "oblique", "side", "unknown"]
 #: Clinical category of one knee in one rep (see :mod:`lunge_screen.screen.categories`).
 Category = Literal["over foot", "slightly medial", "clearly medial", "lateral"]
-#: The screen's overall pattern (``Finding.pattern``).
-Pattern = Literal["none", "left", "right", "both", "not measurable"]
+#: The screen's overall pattern (``Finding.pattern``; see :mod:`lunge_screen.screen.finding`): ``left`` /
+#: ``right`` (that knee rolls inward, more than the other beyond this clip's noise), ``bilateral`` (both
+#: knees roll inward), ``inconsistent`` (inward on some reps, not others, or a one-sided difference within
+#: the noise), ``incomplete`` (a knee rolls inward but the other leg cannot be compared), ``none``,
+#: ``unreliable`` (measured, too noisy to judge) and ``not measurable``.
+Pattern = Literal["none", "left", "right", "bilateral", "inconsistent", "incomplete", "unreliable", "not measurable"]
+#: How far one knee's measure in one rep (or one leg's over its reps) can be trusted
+#: (see :mod:`lunge_screen.screen.reliability`).
+Grade = Literal["good", "fair", "poor"]
+#: What one leg's reliable reps show (``LegSummary.judgement``; see :mod:`lunge_screen.screen.summary`).
+LegJudgement = Literal["not tested", "not measured", "too few reps", "unreliable", "inward", "mixed", "not inward"]
 #: Which way the person faces the camera.
 Facing = Literal["camera", "away", "unknown"]
 #: Rule choosing the screened person when several are seen (see :mod:`lunge_screen.track.subject`).
@@ -29,6 +38,8 @@ SubjectRule = Literal["largest", "center", "left", "right"]
 RepKind = Literal["lunge", "squat", "single-leg squat", "lateral lunge", "unknown"]
 
 LEGS: tuple[Leg, ...] = get_args(Leg)
+PATTERNS: tuple[Pattern, ...] = get_args(Pattern)
+GRADES: tuple[Grade, ...] = get_args(Grade)
 CATEGORIES: tuple[Category, ...] = get_args(Category)
 VIEWS: tuple[View, ...] = get_args(View)
 SUBJECT_RULES: tuple[SubjectRule, ...] = get_args(SubjectRule)

@@ -69,7 +69,10 @@ def _extract_options(args, extraction: ExtractSettings) -> dict:
 
 def _summary_table(result) -> str:
     lines = [result.finding.summary, ""]
-    lines.append(f"{'leg':<6} {'reps':>4} {'valid':>5} {'inward':>6} {'KOF peak':>9} {'KMD chg':>8} {'FPPA':>6}")
+    lines.append(
+        f"{'leg':<6} {'reps':>4} {'valid':>5} {'reliable':>8} {'inward':>6} {'KOF peak':>9} {'KMD chg':>8} "
+        f"{'FPPA':>6}  reliability"
+    )
     for leg in ("left", "right"):
         s = result.legs[leg]
 
@@ -77,8 +80,9 @@ def _summary_table(result) -> str:
             return format(v, fmt) if v is not None else "-"
 
         lines.append(
-            f"{leg:<6} {s.n_reps:>4} {s.n_valid:>5} {s.n_inward:>6} {f(s.knee_over_foot_peak_median, '+9.2f'):>9} "
-            f"{f(s.kmd_change_median, '+8.2f'):>8} {f(s.fppa_median_deg, '+6.0f'):>6}"
+            f"{leg:<6} {s.n_reps:>4} {s.n_valid:>5} {s.n_reliable:>8} {s.n_inward:>6} "
+            f"{f(s.knee_over_foot_peak_median, '+9.2f'):>9} {f(s.kmd_change_median, '+8.2f'):>8} "
+            f"{f(s.fppa_median_deg, '+6.0f'):>6}  {s.reliability or '-'}"
         )
     if result.warnings:
         lines.append("")
@@ -235,5 +239,3 @@ def cmd_batch(args) -> int:
     if summary.n_failed:
         raise BatchFailuresError(f"{summary.n_failed} of {len(summary.records)} input(s) failed; see failures.csv")
     return 0
-
-

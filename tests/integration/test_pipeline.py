@@ -7,7 +7,7 @@ from synth import lunge_series
 from lunge_screen.pipeline import analyse_series
 from lunge_screen.results import SessionResult
 
-LEADS = ["left", "right", "left", "right"]
+LEADS = ["left", "right"] * 3  # 3 per leg: min_reps_per_leg
 SHANK = 0.42  # metres, synth.Body default
 
 
@@ -19,8 +19,8 @@ def test_reps_leads_and_a_known_medial_knee():
     result = analyse_series(lunge_series(LEADS, {"left": 0.08})).result
     assert [r.lead for r in result.reps] == LEADS
     assert all(r.view == "frontal" for r in result.reps)
-    assert _kof(result, "left") == pytest.approx([0.08 / SHANK] * 2, abs=0.01)
-    assert _kof(result, "right") == pytest.approx([0.0, 0.0], abs=0.01)
+    assert _kof(result, "left") == pytest.approx([0.08 / SHANK] * 3, abs=0.01)
+    assert _kof(result, "right") == pytest.approx([0.0] * 3, abs=0.01)
     assert result.legs["left"].rolls_inward and not result.legs["right"].rolls_inward
     assert result.finding.pattern == "left" and result.finding.flag
     assert "consistent with left gluteus medius weakness" in result.finding.summary
@@ -62,7 +62,7 @@ def test_rear_view_keeps_the_medial_sign():
     assert rear.facing == "away"
     assert all(r.view == "rear" for r in rear.reps)
     assert [r.lead for r in rear.reps] == LEADS
-    assert _kof(rear, "left") == pytest.approx([0.08 / SHANK] * 2, abs=0.01)
+    assert _kof(rear, "left") == pytest.approx([0.08 / SHANK] * 3, abs=0.01)
     assert rear.finding.pattern == "left"
 
 
@@ -70,7 +70,7 @@ def test_squats_assess_both_knees():
     result = analyse_series(lunge_series(["both"] * 3, {"left": 0.1, "right": 0.1}, drop=0.4)).result
     assert [r.lead for r in result.reps] == ["both"] * 3
     assert all({m.leg for m in r.legs} == {"left", "right"} for r in result.reps)
-    assert result.finding.pattern == "both"
+    assert result.finding.pattern == "bilateral"
 
 
 def test_standing_still_finds_no_reps():

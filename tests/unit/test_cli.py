@@ -59,7 +59,7 @@ def test_reanalyse_saved_landmarks_without_inference(tmp_path, capsys):
     out = tmp_path / "o"
     assert main(["analyse", str(npz), "--out", str(out), "--threshold", "over_foot_max=0.3", "--json"]) == 0
     session = json.loads((out / "session.json").read_text())
-    assert session["schema"] == "lunge-screen/session" and session["schema_version"] == 1
+    assert session["schema"] == "lunge-screen/session" and session["schema_version"] == 2
     assert session["settings"]["analysis"]["thresholds"]["over_foot_max"] == 0.3
     assert json.loads(capsys.readouterr().out) == session
     rows = (out / "reps.csv").read_text().splitlines()
