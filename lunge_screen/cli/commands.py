@@ -32,10 +32,10 @@ def _report_options(args) -> dict:
 def _progress(args):
     if getattr(args, "quiet", False):
         return None, None
-    from ..progress import ProgressBar
+    from ..progress import counter, progress_bar
 
-    bar = ProgressBar("pose")
-    return bar, bar
+    bar = progress_bar("pose")
+    return bar, counter(bar)
 
 
 def settings_from_args(args, base: Config | None = None) -> Config:

@@ -239,3 +239,15 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    """Parse a command line. ``samples path --fetch NAME`` works too: argparse alone fills an optional
+    positional before an option and would reject the NAME after it."""
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command == "samples" and args.name is None and len(extra) == 1 and not extra[0].startswith("-"):
+        args.name, extra = extra[0], []
+    if extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    return args
