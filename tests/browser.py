@@ -65,11 +65,17 @@ def new_page(browser, width: int = 1280, height: int = 844, mobile: bool = False
     page = context.new_page()
     problems: list[str] = []
     page.problems = problems
-    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type in ("error", "assert") else None)
+
+    def console(m) -> None:
+        if m.type in ("error", "assert"):
+            problems.append(f"console {m.type}: {m.text}")
+
+    def request(r) -> None:
+        if not (r.is_navigation_request() or r.url.startswith("data:")):
+            problems.append(f"request: {r.url}")
+
+    page.on("console", console)
     page.on("pageerror", lambda e: problems.append(f"exception: {e}"))
     page.on("requestfailed", lambda r: problems.append(f"failed load: {r.url} {r.failure}"))
-    page.on(
-        "request",
-        lambda r: None if r.is_navigation_request() or r.url.startswith("data:") else problems.append(f"request: {r.url}"),
-    )
+    page.on("request", request)
     return page

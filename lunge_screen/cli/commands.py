@@ -235,5 +235,3 @@ def cmd_batch(args) -> int:
     if summary.n_failed:
         raise BatchFailuresError(f"{summary.n_failed} of {len(summary.records)} input(s) failed; see failures.csv")
     return 0
-
-

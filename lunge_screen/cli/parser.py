@@ -239,8 +239,6 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-
-
 def parse_args(argv=None) -> argparse.Namespace:
     """Parse a command line. ``samples path --fetch NAME`` works too: argparse alone fills an optional
     positional before an option and would reject the NAME after it."""

@@ -195,7 +195,7 @@ def test_http_download_with_wrong_checksum_is_refused_and_leaves_nothing(fake_ma
 
 
 def test_download_url_override_serves_a_clip_without_an_address(fake_manifest, tmp_path, monkeypatch):
-    payload, entry, cache, _ = fake_manifest  # url is None
+    payload, entry, _, _ = fake_manifest  # url is None
     (tmp_path / "mirror").mkdir()
     (tmp_path / "mirror" / entry.name).write_bytes(payload)
     with serve(tmp_path / "mirror") as (base, requested):
