@@ -281,7 +281,9 @@ class AnalysisSettings:
         0.5, "fraction of the rep's depth", "a frame counts toward a rep's peak when the pelvis is at least this far "
         "down ...",
     )  # fmt: skip
-    planted_speed: float = setting(0.5, "standing leg lengths/s", "... and the foot is planted: ankle slower than this")
+    planted_speed: float = setting(
+        0.5, "standing leg lengths/s", "... and the foot is planted: ankle slower than this"
+    )
     sustained_s: float = setting(0.2, "s", "a peak must be held this long; shorter spikes are landmark jitter")
     edge_margin: float = setting(
         0.01, "fraction of the frame", "knee, ankle and toe must be this far inside the frame's edges at the bottom"

@@ -149,7 +149,9 @@ def _hip_and_foot_disagree(m: LegMeasures, t: Thresholds) -> bool:
     """The knee's offset from the hip-ankle line (KMD change) points the other way than its category."""
     hip_medial = m.kmd_change_bottom is not None and m.kmd_change_bottom > 0.5 * t.over_foot_max
     hip_lateral = m.kmd_change_bottom is not None and m.kmd_change_bottom < -0.5 * t.over_foot_max
-    return (hip_medial and m.category in ("over foot", "lateral")) or (hip_lateral and m.category in MEDIAL_CATEGORIES)
+    return (hip_medial and m.category in ("over foot", "lateral")) or (
+        hip_lateral and m.category in MEDIAL_CATEGORIES
+    )
 
 
 __all__ = ["RepInputs", "finite_or_none", "loaded_frames", "measure_rep_leg", "sustained_peak"]
