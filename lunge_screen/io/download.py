@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from pathlib import Path
 
 from ..errors import ModelDownloadError
@@ -47,6 +48,8 @@ def fetch(url: str, sha256: str, folder: Path, filename: str, *, progress: bool 
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ModelDownloadError(f"cannot create the download folder {folder} ({exc.strerror})") from None
+    if progress:  # every network access is said, also in logs where the bar is silent
+        print(f"downloading {filename} from {url} (kept only if its sha256 is {sha256[:12]}...)", file=sys.stderr)
     # total=1 until pooch sets the real size (pooch tests the bar's truth value, which tqdm ties to its total).
     bar = progress_bar(f"downloading {filename}", unit="B", total=1, enabled=None if progress else False)
     downloader = pooch.HTTPDownloader(progressbar=bar, timeout=timeout)
