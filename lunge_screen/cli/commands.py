@@ -94,8 +94,14 @@ def _prestart(video: str, opts: dict) -> None:
 
 
 def _check_out(out: Path) -> None:
+    """Refuse, before any work, an ``--out`` that cannot become a writable folder (exit code 10)."""
     if out.exists() and not out.is_dir():
         raise OutputError(f"{out} exists and is not a folder")
+    existing = out if out.exists() else next((p for p in out.absolute().parents if p.exists()), None)
+    if existing is not None and not existing.is_dir():
+        raise OutputError(f"cannot create the folder {out}: {existing} is a file")
+    if existing is not None and not os.access(existing, os.W_OK | os.X_OK):
+        raise OutputError(f"cannot write in {existing}: permission denied")
 
 
 def _print_written(out: Path, written: list[Path], count: bool = False) -> None:
@@ -121,7 +127,7 @@ def cmd_analyse(args) -> int:
     try:
         series, analysis = api.run(args.input, cfg.analysis, progress=progress, **opts)
     finally:
-        if bar:
+        if bar is not None:
             bar.close()
     options = OutputOptions(frames_csv=not args.no_frames, landmarks=is_video, **_report_options(args))
     written = api.write(analysis, series, out, video_path=args.input if is_video else None, options=options)
@@ -170,7 +176,7 @@ def cmd_landmarks(args) -> int:
     try:
         series = extract(args.video, progress=progress, **_extract_options(args, settings_from_args(args).extraction))
     finally:
-        if bar:
+        if bar is not None:
             bar.close()
     series.save(out)
     print(f"{series.n_frames} frames -> {out}")
