@@ -23,7 +23,7 @@ def _report_options(args) -> dict:
     }
     return {
         "report": not args.no_report,
-        "video": not args.no_video,
+        "video": not (args.no_report or args.no_video),  # the annotated video is part of the report
         "blur_faces": args.blur_faces,
         "patient": {k: v for k, v in patient.items() if v},
     }

@@ -142,8 +142,14 @@ def _add_batch_parser(sub) -> None:
 
 def _add_report(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("clinician report")
-    g.add_argument("--no-report", action="store_true", help="skip report.html, the plots and the key frames")
-    g.add_argument("--no-video", action="store_true", help="skip the annotated video (the slowest output)")
+    g.add_argument(
+        "--no-report",
+        action="store_true",
+        help="skip the whole clinician's report: report.html, the plots, the key frames and the annotated video",
+    )
+    g.add_argument(
+        "--no-video", action="store_true", help="skip only the annotated video (the slowest output); keep the report"
+    )
     g.add_argument(
         "--blur-faces",
         action=argparse.BooleanOptionalAction,
