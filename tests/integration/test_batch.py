@@ -374,3 +374,28 @@ def test_cohort_without_pyarrow_writes_csv_and_says_why(tmp_path, monkeypatch):
     rows = read_cohort_csv(tmp_path / "cohort.csv")
     assert rows[0]["manifest_leg"] == "x" and rows[0]["leg"] == "left"  # a clashing manifest column is renamed
     assert rows[0]["error"] == "read: bad"
+
+
+def test_cohort_asymmetry_columns_repeat_the_sessions_asymmetry_on_both_rows(tmp_path):
+    from synth import lunge_series
+
+    from lunge_screen.pipeline import analyse_series
+
+    leads = ["left", "right", "left", "right"]
+    flagged = analyse_series(lunge_series(leads, {"left": 0.08})).result
+    even = analyse_series(lunge_series(leads, {"left": 0.08, "right": 0.06})).result
+    entries = [CohortEntry("a.mp4", "/a.mp4", "videos/a", "ok", flagged), CohortEntry("b.mp4", "/b.mp4", "videos/b", "ok", even),
+               CohortEntry("c.mp4", "/c.mp4", "videos/c", "failed", stage="read", error="bad")]  # fmt: skip
+    write_cohort(entries, tmp_path)
+    rows = {(r["video"], r["leg"]): r for r in read_cohort_csv(tmp_path / "cohort.csv")}
+    header = list(next(iter(rows.values())))
+    asym = [c for c in header if c.startswith("asym_")]
+    assert asym == [f"asym_{m}_{p}" for m in ("knee_over_foot_peak", "fppa_deg")
+                    for p in ("difference", "exceeds_sdd", "worse_leg")]  # fmt: skip
+    for leg in ("left", "right"):
+        a, b, c = rows[("a.mp4", leg)], rows[("b.mp4", leg)], rows[("c.mp4", leg)]
+        assert float(a["asym_knee_over_foot_peak_difference"]) == pytest.approx(0.19, abs=0.015)
+        assert (a["asym_knee_over_foot_peak_exceeds_sdd"], a["asym_knee_over_foot_peak_worse_leg"]) == ("true", "left")
+        assert float(b["asym_knee_over_foot_peak_difference"]) == pytest.approx(0.048, abs=0.015)
+        assert (b["asym_knee_over_foot_peak_exceeds_sdd"], b["asym_knee_over_foot_peak_worse_leg"]) == ("false", "")
+        assert all(c[col] == "" for col in asym)  # a failed video: empty, never zero
