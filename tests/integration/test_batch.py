@@ -384,8 +384,11 @@ def test_cohort_asymmetry_columns_repeat_the_sessions_asymmetry_on_both_rows(tmp
     leads = ["left", "right", "left", "right"]
     flagged = analyse_series(lunge_series(leads, {"left": 0.08})).result
     even = analyse_series(lunge_series(leads, {"left": 0.08, "right": 0.06})).result
-    entries = [CohortEntry("a.mp4", "/a.mp4", "videos/a", "ok", flagged), CohortEntry("b.mp4", "/b.mp4", "videos/b", "ok", even),
-               CohortEntry("c.mp4", "/c.mp4", "videos/c", "failed", stage="read", error="bad")]  # fmt: skip
+    entries = [
+        CohortEntry("a.mp4", "/a.mp4", "videos/a", "ok", flagged),
+        CohortEntry("b.mp4", "/b.mp4", "videos/b", "ok", even),
+        CohortEntry("c.mp4", "/c.mp4", "videos/c", "failed", stage="read", error="bad"),
+    ]
     write_cohort(entries, tmp_path)
     rows = {(r["video"], r["leg"]): r for r in read_cohort_csv(tmp_path / "cohort.csv")}
     header = list(next(iter(rows.values())))
