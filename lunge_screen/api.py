@@ -161,10 +161,14 @@ def write(
     the clinician's report (plots, key frames, annotated video, HTML) from :mod:`lunge_screen.report`.
     Every file is written atomically inside ``out`` and nowhere else.
     """
+    from .errors import OutputError
     from .io.tables import write_tables
 
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create the output folder {out} ({exc.strerror})") from None
     written: list[Path] = []
     if options.landmarks and video_path is not None:
         written.append(series.save(out / "landmarks.npz"))

@@ -90,3 +90,11 @@ def clip_analysis(clip_series):
         return cache[name]
 
     return get
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """A headless chromium (Playwright ``Browser``) for one test module; see tests/browser.py."""
+    from browser import launch_chromium
+
+    yield from launch_chromium()

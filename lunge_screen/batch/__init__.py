@@ -141,9 +141,9 @@ class BatchSummary:
 
 class _Progress:
     def __init__(self, total: int, enabled: bool, frames, single: bool) -> None:
-        from ..progress import ProgressBar
+        from ..progress import progress_bar
 
-        self.bar = ProgressBar("videos", unit="videos", enabled=None if enabled else False)
+        self.bar = progress_bar("videos", unit="videos", total=total, enabled=None if enabled else False)
         self.total, self.frames, self.single = total, frames, single
         self.done = self.ok = self.failed = self.skipped = 0
         self.t0 = time.monotonic()
@@ -163,7 +163,8 @@ class _Progress:
             extra += f" | {total / max(time.monotonic() - self.t0, 1e-9):.0f} frames/s"
             if self.single and cur_total:
                 extra += f" (this video {cur}/{cur_total})"
-        self.bar(self.done, self.total, extra)
+        self.bar.set_postfix_str(extra)  # called every 0.2 s: the frame rate stays current
+        self.bar.update(self.done - self.bar.n)
 
 
 def run_batch(

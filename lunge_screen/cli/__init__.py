@@ -21,7 +21,7 @@ from .commands import (
     cmd_samples,
     settings_from_args,
 )
-from .parser import build_parser
+from .parser import build_parser, parse_args
 
 __all__ = ["COMMANDS", "build_parser", "main", "settings_from_args"]
 
@@ -71,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = parse_args(argv)
     try:
         return COMMANDS[args.command](args)
     except LungeScreenError as exc:

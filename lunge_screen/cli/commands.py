@@ -23,7 +23,7 @@ def _report_options(args) -> dict:
     }
     return {
         "report": not args.no_report,
-        "video": not args.no_video,
+        "video": not (args.no_report or args.no_video),  # the annotated video is part of the report
         "blur_faces": args.blur_faces,
         "patient": {k: v for k, v in patient.items() if v},
     }
@@ -32,10 +32,10 @@ def _report_options(args) -> dict:
 def _progress(args):
     if getattr(args, "quiet", False):
         return None, None
-    from ..progress import ProgressBar
+    from ..progress import counter, progress_bar
 
-    bar = ProgressBar("pose")
-    return bar, bar
+    bar = progress_bar("pose")
+    return bar, counter(bar)
 
 
 def settings_from_args(args, base: Config | None = None) -> Config:
@@ -98,8 +98,14 @@ def _prestart(video: str, opts: dict) -> None:
 
 
 def _check_out(out: Path) -> None:
+    """Refuse, before any work, an ``--out`` that cannot become a writable folder (exit code 10)."""
     if out.exists() and not out.is_dir():
         raise OutputError(f"{out} exists and is not a folder")
+    existing = out if out.exists() else next((p for p in out.absolute().parents if p.exists()), None)
+    if existing is not None and not existing.is_dir():
+        raise OutputError(f"cannot create the folder {out}: {existing} is a file")
+    if existing is not None and not os.access(existing, os.W_OK | os.X_OK):
+        raise OutputError(f"cannot write in {existing}: permission denied")
 
 
 def _print_written(out: Path, written: list[Path], count: bool = False) -> None:
@@ -125,7 +131,7 @@ def cmd_analyse(args) -> int:
     try:
         series, analysis = api.run(args.input, cfg.analysis, progress=progress, **opts)
     finally:
-        if bar:
+        if bar is not None:
             bar.close()
     options = OutputOptions(frames_csv=not args.no_frames, landmarks=is_video, **_report_options(args))
     written = api.write(analysis, series, out, video_path=args.input if is_video else None, options=options)
@@ -174,7 +180,7 @@ def cmd_landmarks(args) -> int:
     try:
         series = extract(args.video, progress=progress, **_extract_options(args, settings_from_args(args).extraction))
     finally:
-        if bar:
+        if bar is not None:
             bar.close()
     series.save(out)
     print(f"{series.n_frames} frames -> {out}")

@@ -142,8 +142,14 @@ def _add_batch_parser(sub) -> None:
 
 def _add_report(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("clinician report")
-    g.add_argument("--no-report", action="store_true", help="skip report.html, the plots and the key frames")
-    g.add_argument("--no-video", action="store_true", help="skip the annotated video (the slowest output)")
+    g.add_argument(
+        "--no-report",
+        action="store_true",
+        help="skip the whole clinician's report: report.html, the plots, the key frames and the annotated video",
+    )
+    g.add_argument(
+        "--no-video", action="store_true", help="skip only the annotated video (the slowest output); keep the report"
+    )
     g.add_argument(
         "--blur-faces",
         action=argparse.BooleanOptionalAction,
@@ -239,3 +245,13 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def parse_args(argv=None) -> argparse.Namespace:
+    """Parse a command line. ``samples path --fetch NAME`` works too: argparse alone fills an optional
+    positional before an option and would reject the NAME after it."""
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command == "samples" and args.name is None and len(extra) == 1 and not extra[0].startswith("-"):
+        args.name, extra = extra[0], []
+    if extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    return args

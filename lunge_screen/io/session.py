@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..config import from_dict
 from ..errors import InputNotFoundError, SeriesFileError
-from ..results import SCHEMA, SessionResult
+from ..results import SCHEMA, SCHEMA_VERSION, SessionResult
 from ..settings import AnalysisSettings, ConfigError
 from ..track.series import LandmarkSeries
 from .atomic import write_text
@@ -47,6 +47,8 @@ def read_session_settings(session_json: str | os.PathLike) -> tuple[AnalysisSett
         data = json.loads(path.read_text(encoding="utf-8"))
         if data.get("schema") != SCHEMA:
             raise ValueError("not a lunge-screen session")
+        if data.get("schema_version") != SCHEMA_VERSION:  # another version's fields may mean other things
+            raise ValueError(f"schema version {data.get('schema_version')}; this version reads {SCHEMA_VERSION}")
         recorded = data.get("settings", {}).get("analysis", {})
         settings = from_dict(AnalysisSettings, recorded, where="analysis", strict=False)
         return settings, data["input"]["path"]
