@@ -25,7 +25,7 @@ from .reps.detection import RepWindow, find_reps, pelvis_depth
 from .reps.lead import unify_planted_leads
 from .results import InputInfo, ModelInfo, QualityWarning, Rep, SessionResult
 from .screen.finding import finding
-from .screen.quality import cut_warning, session_warnings
+from .screen.quality import body_height, cut_warning, session_warnings
 from .screen.rep_measures import RepInputs, finite_or_none, measure_rep_leg
 from .screen.summary import asymmetries, summarise_leg
 from .settings import AnalysisSettings
@@ -112,6 +112,8 @@ def _analyse(series: LandmarkSeries, settings: AnalysisSettings) -> Analysis:
     if cuts.size:
         quality.append(cut_warning([float(series.time[c]) for c in cuts], len(cut_reps)))
     result = _session_result(series, reps, quality, clip_yaw, orient.facing, settings)
+    height = finite_or_none(body_height(track))
+    result.person_height_px = round(height, 1) if height is not None else None
     return Analysis(result, track, depth, yaw, legs, ref, windows, orient, subject, settings)
 
 

@@ -12,6 +12,7 @@ One vocabulary for file, command line and API (reading and writing them:
     [analysis.thresholds]   # Thresholds
     [analysis.reps]         # RepSettings (and filters, view, standing, cuts, tracking, orientation, quality)
     [extraction]            # ExtractSettings
+    [compare]               # CompareSettings (lunge-screen compare, batch changes.csv)
 
 Unknown sections or keys are an error (:class:`ConfigError`, exit code 2).
 """
@@ -298,6 +299,35 @@ class AnalysisSettings:
         return dataclasses.asdict(self)
 
 
+# ---- comparing sessions ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CompareSettings:
+    """Comparing sessions (:mod:`lunge_screen.compare`): the smallest detectable change and the set-up checks.
+
+    Too few reps: a leg's change is withheld unless both sessions measured at least
+    ``max(2, min_reps_per_leg)`` of its reps (``[analysis.thresholds]``, as each session recorded it).
+    """
+
+    z: float = setting(
+        1.96, "standard errors", "the smallest detectable change (MDC95) is z times the standard error of the change "
+        "of the medians", "1.96: two-sided 95 % of a normal distribution (docs/measurement.md#comparing-sessions)",
+    )  # fmt: skip
+    mdc_floor: float = setting(
+        0.0, "shank lengths", "the smallest detectable change is never below this; 0 = the sessions' own rep-to-rep "
+        "noise only (set a between-session value once one is measured)",
+        "no published between-session value for knee-over-foot",
+    )  # fmt: skip
+    person_size_tolerance: float = setting(
+        0.2, "fraction", "'person_size' warning when the person's height in the image differs by more than this "
+        "fraction between sessions (camera distance, zoom or resolution changed)",
+    )  # fmt: skip
+    fps_tolerance: float = setting(
+        0.15, "fraction", "'frame_rate' warning when the analysed frame rates differ by more than this fraction"
+    )
+
+
 @dataclass(frozen=True)
 class OutputOptions:
     """What to write besides the tables (which are always written)."""
@@ -316,3 +346,4 @@ class Config:
 
     analysis: AnalysisSettings = section(AnalysisSettings, "the analysis")
     extraction: ExtractSettings = section(ExtractSettings, "pose extraction")
+    compare: CompareSettings = section(CompareSettings, "comparing sessions (lunge-screen compare, batch changes.csv)")

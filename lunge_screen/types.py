@@ -25,6 +25,14 @@ Facing = Literal["camera", "away", "unknown"]
 SubjectRule = Literal["largest", "center", "left", "right"]
 #: A rep's kind, from its lead.
 RepKind = Literal["lunge", "squat"]
+#: How one leg's knee-over-foot changed between two sessions (see :mod:`lunge_screen.compare`):
+#: beyond the smallest detectable change toward medial (``more inward``) or away from it
+#: (``less inward``), within it, or not judged (too few measured reps).
+Judgement = Literal["more inward", "less inward", "no detectable change", "withheld"]
+#: How the left-right difference changed between two sessions.
+AsymmetryJudgement = Literal["changed", "no detectable change", "withheld"]
+#: Which two sessions a change is between: neighbours in time, or the first and the last.
+ChangeSpan = Literal["consecutive", "first to last"]
 
 LEGS: tuple[Leg, ...] = get_args(Leg)
 CATEGORIES: tuple[Category, ...] = get_args(Category)

@@ -59,7 +59,7 @@ def settings_from_args(args, base: Config | None = None) -> Config:
     for k in ("max_fps", "max_side"):  # 0 on the command line means "no cap"
         if given.get(k) == 0:
             given[k] = None
-    return Config(analysis=analysis, extraction=dataclasses.replace(extraction, **given))
+    return Config(analysis=analysis, extraction=dataclasses.replace(extraction, **given), compare=cfg.compare)
 
 
 def _extract_options(args, extraction: ExtractSettings) -> dict:
