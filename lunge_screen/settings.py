@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import LungeScreenError
-from .types import SubjectRule
+from .types import Quantile, SubjectRule
 
 
 class ConfigError(LungeScreenError, ValueError):
@@ -310,9 +310,14 @@ class CompareSettings:
     ``max(2, min_reps_per_leg)`` of its reps (``[analysis.thresholds]``, as each session recorded it).
     """
 
-    z: float = setting(
-        1.96, "standard errors", "the smallest detectable change (MDC95) is z times the standard error of the change "
-        "of the medians", "1.96: two-sided 95 % of a normal distribution (docs/measurement.md#comparing-sessions)",
+    confidence: float = setting(
+        0.95, "0-1", "two-sided confidence of the smallest detectable change (0.95: MDC95)",
+        "docs/measurement.md#comparing-sessions",
+    )  # fmt: skip
+    quantile: Quantile = setting(
+        "t", "t or normal", "the MDC is this quantile times the standard error of the change: Student's t at "
+        "Welch-Satterthwaite degrees of freedom (the SDs come from a few reps), or the normal 1.96",
+        "benchmarks/compare_mdc.py: with 1.96, 11 % of unchanged legs are called changed at 3 reps per session",
     )  # fmt: skip
     mdc_floor: float = setting(
         0.0, "shank lengths", "the smallest detectable change is never below this; 0 = the sessions' own rep-to-rep "

@@ -31,6 +31,9 @@ RepKind = Literal["lunge", "squat"]
 Judgement = Literal["more inward", "less inward", "no detectable change", "withheld"]
 #: How the left-right difference changed between two sessions.
 AsymmetryJudgement = Literal["changed", "no detectable change", "withheld"]
+#: The quantile of a smallest detectable change: Student's t (Welch-Satterthwaite degrees of
+#: freedom, for SDs estimated from few reps) or the normal distribution's (1.96 at 95 %).
+Quantile = Literal["t", "normal"]
 #: Which two sessions a change is between: neighbours in time, or the first and the last.
 ChangeSpan = Literal["consecutive", "first to last"]
 

@@ -102,6 +102,10 @@ def _too_few(before: LegSession, after: LegSession, labels: list[str], need: int
     return None
 
 
+def _stats(s: LegSession) -> stats.RepStats:
+    return stats.RepStats(s.n_measured, s.median, s.sd, s.se)
+
+
 def _judge(change: float, mdc: float) -> Judgement:
     if not stats.detectable(change, mdc):
         return "no detectable change"
@@ -123,7 +127,9 @@ def leg_change(
     judgement: Judgement = "withheld"
     if reason is None:
         change = after.median - before.median
-        mdc = stats.smallest_detectable_change(before.se, after.se, cs.z, cs.mdc_floor)
+        mdc = stats.smallest_detectable_change(
+            [_stats(before), _stats(after)], cs.confidence, cs.quantile, cs.mdc_floor
+        )
         judgement = _judge(change, mdc)
     sentence = change_sentence(before.leg, before, after, judgement, change, mdc, reason, inward_fraction)
     return LegChange(
@@ -172,7 +178,7 @@ def asymmetry_change(
     change = mdc = None
     if reason is None:
         change = asym[j].difference - asym[i].difference
-        mdc = stats.smallest_detectable_change_of_sum([p.se for p in parts], cs.z, cs.mdc_floor)
+        mdc = stats.smallest_detectable_change([_stats(p) for p in parts], cs.confidence, cs.quantile, cs.mdc_floor)
     out = AsymmetryChange(
         span=span,
         before=i,

@@ -13,17 +13,24 @@ NOTE = (
 )
 
 
-def method_paragraphs(z: float, mdc_floor: float) -> list[str]:
+def method_paragraphs(confidence: float, quantile: str, mdc_floor: float) -> list[str]:
     """The method in plain words, with the formula and its assumptions (docs/measurement.md#comparing-sessions)."""
     floor = f" It is never taken below {mdc_floor:.2f} shank lengths (the mdc_floor setting)." if mdc_floor > 0 else ""
+    q = (
+        f"Student's t quantile (two-sided {confidence:.0%}) at the Welch–Satterthwaite degrees of freedom, "
+        "because each SD comes from a few reps (with the normal 1.96 instead, an unchanged knee would be called "
+        "changed in about 11 % of pairs of three-rep sessions)"
+        if quantile == "t"
+        else f"the normal quantile (two-sided {confidence:.0%}: 1.96 at 95 %)"
+    )
     return [
         "Each session gives, per leg, the peak knee-over-foot of every measured rep (shank lengths, positive = "
         "knee inward of the foot's axis). The session's value is their median; the change between two sessions is "
         "the later median minus the earlier one, so a negative change means the knee moved outward.",
-        f"Smallest detectable change: MDC95 = {z:g} × √(SE₁² + SE₂²), where SE = k(n) × s / √n is the standard "
-        "error of a median of n reps with rep-to-rep standard deviation s, and k(n) is the median's factor for "
-        "normally distributed noise (1 for one or two reps, 1.16 for three, approaching 1.25 for many). With one "
-        "rep per session this is the familiar 1.96 × √2 × SEM." + floor,
+        "Smallest detectable change: MDC = q × √(SE₁² + SE₂²), where SE = k(n) × s / √n is the standard error of "
+        "the median of n reps with rep-to-rep standard deviation s, k(n) the median's factor for normally "
+        "distributed noise (1 for one or two reps, 1.16 for three, approaching 1.25 for many), and q the " + q + "."
+        " With one rep per session and q = 1.96 this is the familiar MDC95 = 1.96 × √2 × SEM." + floor,
         "Assumptions: the reps are independent repeats of the same movement by the same person, filmed with the same "
         "set-up, and the rep-to-rep variability within a session is the noise. Day-to-day variation and re-placing "
         "the camera are not in it, so the MDC95 here is a lower bound of the between-session noise; differences of "

@@ -189,7 +189,10 @@ def render_page(c: Comparison, plot: InlineImage, keyframes: list[InlineImage | 
         f"<ul>{findings}</ul>",
         "</section>",
         '<section id="method"><h2>Method</h2>',
-        "".join(f"<p>{escape(p)}</p>" for p in method_paragraphs(cs.get("z", 1.96), cs.get("mdc_floor", 0.0))),
+        "".join(
+            f"<p>{escape(p)}</p>"
+            for p in method_paragraphs(cs.get("confidence", 0.95), cs.get("quantile", "t"), cs.get("mdc_floor", 0.0))
+        ),
         '<h3 id="sources">Sources</h3><ul class="refs">',
         "".join(f"<li><strong>{escape(a)}</strong> — {escape(b)}</li>" for a, b in COMPARE_SOURCES),
         "</ul></section>",
