@@ -103,8 +103,12 @@ def rep_stats(values: list[float]) -> RepStats:
 
 
 def welch_df(variances: list[float], counts: list[int]) -> float:
-    """Welch-Satterthwaite degrees of freedom of a sum of independent variance estimates (inf if all are 0)."""
-    den = sum(v * v / (n - 1) for v, n in zip(variances, counts))
+    """Welch-Satterthwaite degrees of freedom of a sum of independent variance estimates.
+
+    A part from a single value (``n = 1``) is taken as a known variance (no degrees of freedom
+    lost); infinite when every part is known or zero.
+    """
+    den = sum(v * v / (n - 1) for v, n in zip(variances, counts) if n > 1)
     return sum(variances) ** 2 / den if den > 0 else math.inf
 
 
