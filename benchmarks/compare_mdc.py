@@ -19,6 +19,7 @@ Prints Markdown tables (quoted in docs/measurement.md#comparing-sessions) and wr
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import math
 import sys
@@ -32,6 +33,8 @@ sys.path.insert(0, str(ROOT))
 from lunge_screen.compare.stats import RepStats, median_se_factor, smallest_detectable_change  # noqa: E402
 
 REPS = (2, 3, 4, 5, 8, 12)
+#: Deliberate "knees in" squats, then "knees out": two patterns, each its own session here.
+TWO_PATTERNS = "squat_front_valgus_then_neutral.mp4"
 CLIPS = (
     "curtsy_lunge_front.mp4",
     "lunge_front_lowres_18fps.mp4",
@@ -81,9 +84,9 @@ def simulate(pairs: int, seed: int = 0) -> list[dict]:
             row[f"false_{kind}"] = float(np.mean(np.abs(d) > _vectorised_mdc(a, b, kind)))
         mdc = _vectorised_mdc(a, b, "t")
         # Power: a true change delta moves d by delta; find the delta detected in 80 % of pairs.
-        deltas = np.linspace(0, 6, 601)
-        power = [float(np.mean(np.abs(d + x) > mdc)) for x in deltas]
-        row["change_80_sd"] = float(deltas[np.searchsorted(power, 0.8)])
+        deltas = np.linspace(0, 20, 801)
+        power = np.array([np.mean(np.abs(d + x) > mdc) for x in deltas])
+        row["change_80_sd"] = float(deltas[np.argmax(power >= 0.8)]) if (power >= 0.8).any() else math.inf
         row["median_mdc_sd"] = float(np.median(mdc))
         rows.append(row)
     return rows
@@ -107,11 +110,27 @@ def real_sds(shared: Path) -> list[dict]:
         if not path.is_file():
             extract(video).save(path)
         result = analyse_series(LandmarkSeries.load(path)).result
-        for leg in ("left", "right"):
-            s = leg_session(result, leg, 0)
-            if s.n_measured >= 3:
-                rows.append({"clip": clip, "leg": leg, "reps": s.n_measured, "median": s.median, "sd": s.sd})
+        for part, reps in _parts(clip, result.reps, shared):
+            one = dataclasses.replace(result, reps=reps)
+            for leg in ("left", "right"):
+                s = leg_session(one, leg, 0)
+                if s.n_measured >= 3:
+                    rows.append({"clip": clip + part, "leg": leg, "reps": s.n_measured, "median": s.median, "sd": s.sd})
     return rows
+
+
+def _parts(clip: str, reps: list, shared: Path) -> list[tuple[str, list]]:
+    """The clip's reps; the two-pattern squat clip split where its annotation's labels change (as in the tests)."""
+    if clip != TWO_PATTERNS:
+        return [("", reps)]
+    ann = json.loads((shared / "annotations" / "annotations.json").read_text(encoding="utf-8"))[clip]["reps"]
+    last_in = [r["end_t"] for r in ann if "moving In" in r["label"] and r.get("end_t") is not None][-1]
+    first_out = next(r["start_t"] for r in ann if "following" in r["label"])
+    split = (last_in + first_out) / 2
+    return [
+        (" (knees in)", [r for r in reps if r.bottom_s < split]),
+        (" (knees out)", [r for r in reps if r.bottom_s > split]),
+    ]
 
 
 def _mdc_for(sd: float, n: int) -> float:
