@@ -42,13 +42,23 @@ def _judgement(j: str) -> str:
     return f'<span class="judgement j-{j.replace(" ", "-")}">{escape(j)}</span>'
 
 
-def _table(head: list[str], rows: list[list[str]], numeric: set[int]) -> str:
-    th = "".join(f'<th scope="col"{" class=num" if i in numeric else ""}>{h}</th>' for i, h in enumerate(head))
+def _table(head: list[str], rows: list[list[str]], numeric: set[int], wrap: frozenset[int] = frozenset()) -> str:
+    """A table in the report's per-rep style: one line per row on a wide screen, a card per row on a phone.
+
+    ``numeric`` columns are right-aligned, ``wrap`` columns may wrap (every other cell stays on one line).
+    """
+
+    def cls(i: int) -> str:
+        return "num" if i in numeric else "why" if i in wrap else "txt"
+
+    th = "".join(f'<th scope="col" class="{"num" if i in numeric else ""}">{h}</th>' for i, h in enumerate(head))
     body = "".join(
-        "<tr>" + "".join(f"<td{' class=num' if i in numeric else ''}>{c}</td>" for i, c in enumerate(r)) + "</tr>"
+        "<tr>"
+        + "".join(f'<td class="{cls(i)}" data-label="{escape(head[i])}">{c}</td>' for i, c in enumerate(r))
+        + "</tr>"
         for r in rows
     )
-    return f'<div class="scroll"><table><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table></div>'
+    return f'<div class="scroll"><table class="reps"><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table></div>'
 
 
 def _cats(s: LegSession) -> str:
@@ -72,7 +82,7 @@ def legs_section(c: Comparison) -> str:
             for s in c.legs[leg]
         ]
         head = ["Session", "Reps measured", "Median peak", "Rep-to-rep SD", "Inward", "Categories"]
-        out.append(f"<h3>{_leg(leg)} knee</h3>" + _table(head, rows, {1, 2, 3, 4}))
+        out.append(f"<h3>{_leg(leg)} knee</h3>" + _table(head, rows, {1, 2, 3, 4}, frozenset({5})))
     return "".join(out)
 
 
@@ -91,7 +101,7 @@ def _change_row(c: Comparison, ch: LegChange) -> list[str]:
 
 def changes_section(c: Comparison) -> str:
     head = ["Knee", "Sessions", "Median peak", "Change", "MDC95", "Judgement"]
-    table = _table(head, [_change_row(c, ch) for ch in c.changes], {3, 4})
+    table = _table(head, [_change_row(c, ch) for ch in c.changes], {2, 3, 4}, frozenset({1, 5}))
     sentences = "".join(f"<li>{escape(ch.sentence)}</li>" for ch in c.changes if ch.span == "consecutive")
     return table + (f"<ul>{sentences}</ul>" if len(c.sessions) > 2 else "")
 
@@ -114,7 +124,7 @@ def asymmetry_section(c: Comparison) -> str:
         )
     head = ["Session", "Left", "Right", "Left − right", "SDD", "Against the SDD"]
     lines = "".join(f"<li>{escape(a.sentence)}</li>" for a in c.asymmetry_changes)
-    return _table(head, rows, {1, 2, 3, 4}) + f"<ul>{lines}</ul>"
+    return _table(head, rows, {1, 2, 3, 4}, frozenset({5})) + f"<ul>{lines}</ul>"
 
 
 def _fields(c: Comparison, generated: str) -> str:

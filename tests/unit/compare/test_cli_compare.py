@@ -85,3 +85,24 @@ def test_errors_are_one_line_with_their_exit_code(two_sessions, tmp_path, capsys
     err = capsys.readouterr().err.strip()
     assert words in err and len(err.splitlines()) == 1 and "Traceback" not in err
     assert not out.exists() or not any(out.iterdir())
+
+
+def test_analyse_records_the_session_date_and_person_size_that_compare_uses(tmp_path, capsys):
+    from synth import lunge_series
+
+    folders = []
+    for k, (date, medial) in enumerate((("2026-01-12", 0.10), ("2026-02-23", 0.0))):
+        npz = lunge_series(["left", "right"] * 3, {"right": medial}).save(tmp_path / f"s{k}.npz")
+        folders.append(tmp_path / f"visit{k}")
+        assert main(["analyse", str(npz), "--out", str(folders[-1]), "--session-date", date, "--no-report"]) == 0
+    session = json.loads((folders[0] / "session.json").read_text(encoding="utf-8"))
+    assert session["session_date"] == "2026-01-12"
+    # tests/synth.py draws 800 px per metre; nose 1.67 m and ankle 0.08 m above the floor standing (1272 px),
+    # the pelvis (and the nose) 0.36 m lower at a lunge's bottom (984 px): the median lies between.
+    assert 984 < session["person_height_px"] < 1272
+    out = tmp_path / "cmp"
+    assert main(["compare", *map(str, folders), "--out", str(out), "--no-page"]) == 0
+    c = Comparison.from_json((out / "comparison.json").read_text(encoding="utf-8"))
+    assert [s.label for s in c.sessions] == ["2026-01-12", "2026-02-23"]
+    assert c.headline("right").judgement == "less inward" and c.headline("left").judgement == "no detectable change"
+    assert c.warnings == []
