@@ -179,3 +179,32 @@ def test_the_comparison_page_prints_to_a4(halves_compared, browser, tmp_path):  
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     (tmp_path / "comparison_a4.pdf").write_bytes(pdf)
     shutil.copy(tmp_path / "comparison_a4.pdf", SCREENSHOTS / "comparison_a4.pdf")
+
+
+# ---- a study: batch with participant and session columns -------------------------------------
+def test_a_batch_with_participants_and_sessions_writes_changes_csv(shared, tmp_path):
+    import csv
+
+    (tmp_path / "P01").mkdir()
+    for name in ("b_first.mp4", "a_second.mp4"):  # file names sort against the manifest's (time) order
+        shutil.copyfile(VIDEOS / LOWRES, tmp_path / "P01" / name)
+    manifest = tmp_path / "study.csv"
+    manifest.write_text(
+        "path,participant,session\nP01/b_first.mp4,P01,week 0\nP01/a_second.mp4,P01,week 6\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    assert main(["batch", "--manifest", str(manifest), "--out", str(out), "--max-fps", "15", "-j", "2", "--quiet"]) == 0
+    with open(out / "changes.csv", encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [(r["participant"], r["leg"], r["session_from"], r["session_to"]) for r in rows] == [
+        ("P01", "left", "week 0", "week 6"),
+        ("P01", "right", "week 0", "week 6"),
+    ]
+    left, right = rows
+    # The same clip twice: the left knee's reps are identical, so no change; the clip has no right lunges.
+    assert float(left["change"]) == 0.0 and float(left["mdc95"]) > 0
+    assert left["judgement"] == "no detectable change" and int(left["n_from"]) == int(left["n_to"]) >= 2
+    assert right["judgement"] == "withheld" and right["change"] == ""
+    assert right["withheld_reason"] == "no right-leg reps in week 0"
+    assert left["video_from"] == "P01/b_first.mp4"
