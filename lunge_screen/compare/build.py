@@ -95,6 +95,8 @@ def _too_few(before: LegSession, after: LegSession, labels: list[str], need: int
             label = labels[s.session]
             if s.n_assessed == 0:
                 return f"no {s.leg}-leg reps in {label}"
+            if s.n_measured == 0:
+                return f"none of the {s.n_assessed} {s.leg}-leg reps in {label} could be measured"
             return (
                 f"only {s.n_measured} measured {s.leg}-leg rep{'s' if s.n_measured != 1 else ''} in {label}; "
                 f"at least {need} are needed in each session"

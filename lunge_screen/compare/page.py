@@ -151,66 +151,60 @@ def _keyframes(c: Comparison, images: list[InlineImage | None]) -> str:
     return f'<div class="kf">{"".join(figs)}</div>'
 
 
-def render_page(c: Comparison, plot: InlineImage, keyframes: list[InlineImage | None], generated: str = "") -> str:
-    """The whole comparison page as a string (see the module docstring)."""
-    title = "Lunge screen: before and after"
-    summary = "".join(f'<p class="summary">{escape(line)}</p>' for line in c.summary)
-    warnings = "".join(f"<li>{escape(w.message)}</li>" for w in c.warnings)
-    findings = "".join(f"<li><strong>{escape(s.label)}:</strong> {escape(s.finding)}</li>" for s in c.sessions)
-    cs = c.settings.get("compare", {})
-    parts = [
+def _head(title: str) -> list[str]:
+    return [
         "<!doctype html>",
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
         '<meta name="referrer" content="no-referrer"><link rel="icon" href="data:,">',
         f"<title>{escape(title)}</title><style>{css()}{EXTRA_CSS}</style></head><body><main>",
-        f"<header><h1>{escape(title)}</h1>",
-        f'<p class="subtitle">{len(c.sessions)} screening sessions compared — a screening result, not a diagnosis.</p>',
-        _fields(c, generated),
-        "</header>",
-        '<section class="finding change" id="change"><h2>Change</h2>',
-        summary,
-        "</section>",
-        f'<p class="note">{escape(NOTE)}</p>',
-        '<section id="setup"><h2>Set-up differences</h2>',
-        f'<ul class="warnings">{warnings}</ul>'
-        if warnings
-        else "<p>None found: same settings, model, software "
-        "version, view, frame rate and person's size in the image.</p>",
-        "</section>",
-        '<section id="plot"><h2>Plot</h2>',
-        plot.tag(),
-        "</section>",
-        '<section id="changes"><h2>Every change</h2>',
-        changes_section(c),
-        "</section>",
-        '<section id="legs"><h2>Per leg, per session</h2>',
-        legs_section(c),
-        "</section>",
-        '<section id="asymmetry"><h2>Left–right difference</h2>',
-        asymmetry_section(c),
-        "</section>",
-        '<section id="keyframes"><h2>Key frames</h2>',
-        '<p class="note">The bottom of each leg\'s most inward rep in each session, as in its report.</p>',
-        _keyframes(c, keyframes),
-        "</section>",
-        '<section id="sessions"><h2>Each session\'s own finding</h2>',
-        f"<ul>{findings}</ul>",
-        "</section>",
+    ]
+
+
+def _method_and_software(c: Comparison) -> list[str]:
+    cs = c.settings.get("compare", {})
+    paragraphs = method_paragraphs(cs.get("confidence", 0.95), cs.get("quantile", "t"), cs.get("mdc_floor", 0.0))
+    analysed = ", ".join(f"{s.label}: lunge-screen {s.software_version or '?'}, model {s.model}" for s in c.sessions)
+    return [
         '<section id="method"><h2>Method</h2>',
-        "".join(
-            f"<p>{escape(p)}</p>"
-            for p in method_paragraphs(cs.get("confidence", 0.95), cs.get("quantile", "t"), cs.get("mdc_floor", 0.0))
-        ),
+        "".join(f"<p>{escape(p)}</p>" for p in paragraphs),
         '<h3 id="sources">Sources</h3><ul class="refs">',
         "".join(f"<li><strong>{escape(a)}</strong> — {escape(b)}</li>" for a, b in COMPARE_SOURCES),
         "</ul></section>",
         '<footer id="software"><h3>Software</h3><p>',
-        escape(
-            f"Comparison by lunge-screen {c.software_version or __version__}; sessions analysed by "
-            + ", ".join(f"{s.label}: lunge-screen {s.software_version or '?'}, model {s.model}" for s in c.sessions)
-        ),
+        escape(f"Comparison by lunge-screen {c.software_version or __version__}; sessions analysed by {analysed}"),
         ". Analysed on this computer; nothing was uploaded.</p></footer></main></body></html>",
+    ]
+
+
+def render_page(c: Comparison, plot: InlineImage, keyframes: list[InlineImage | None], generated: str = "") -> str:
+    """The whole comparison page as a string (see the module docstring)."""
+    title = "Lunge screen: before and after"
+    summary = "".join(f'<p class="summary">{escape(line)}</p>' for line in c.summary)
+    warnings = "".join(f"<li>{escape(w.message)}</li>" for w in c.warnings)
+    alike = "None found: same settings, model, software version, view, frame rate and person's size in the image."
+    findings = "".join(f"<li><strong>{escape(s.label)}:</strong> {escape(s.finding)}</li>" for s in c.sessions)
+    parts = [
+        *_head(title),
+        f"<header><h1>{escape(title)}</h1>",
+        f'<p class="subtitle">{len(c.sessions)} screening sessions compared — a screening result, not a diagnosis.</p>',
+        _fields(c, generated),
+        "</header>",
+        f'<section class="finding change" id="change"><h2>Change</h2>{summary}</section>',
+        f'<p class="note">{escape(NOTE)}</p>',
+        '<section id="setup"><h2>Set-up differences</h2>',
+        f'<ul class="warnings">{warnings}</ul>' if warnings else f"<p>{escape(alike)}</p>",
+        "</section>",
+        f'<section id="plot"><h2>Plot</h2>{plot.tag()}</section>',
+        f'<section id="changes"><h2>Every change</h2>{changes_section(c)}</section>',
+        f'<section id="legs"><h2>Per leg, per session</h2>{legs_section(c)}</section>',
+        f'<section id="asymmetry"><h2>Left–right difference</h2>{asymmetry_section(c)}</section>',
+        '<section id="keyframes"><h2>Key frames</h2>',
+        '<p class="note">The bottom of each leg\'s most inward rep in each session, as in its report.</p>',
+        _keyframes(c, keyframes),
+        "</section>",
+        f'<section id="sessions"><h2>Each session\'s own finding</h2><ul>{findings}</ul></section>',
+        *_method_and_software(c),
     ]
     return "\n".join(p for p in parts if p)

@@ -24,7 +24,7 @@ KEYFRAMES = "keyframes.jpg"
 
 @dataclass(frozen=True)
 class LoadedSession:
-    """A session's result and, when it was read from disk, its file and folder."""
+    """A session's result and, when it was read from disk, its file (absolute path) and folder."""
 
     result: SessionResult
     source: Path | None = None
@@ -59,7 +59,7 @@ def load_session(session: SessionLike) -> LoadedSession:
         path = path / SESSION
     elif not path.exists():
         raise InputNotFoundError(f"{path}: no such session file or folder")
-    return LoadedSession(read_session(path), path)
+    return LoadedSession(read_session(path), path.absolute())
 
 
 def default_label(session: LoadedSession) -> str:
