@@ -26,7 +26,7 @@ from .reps.lead import unify_planted_leads
 from .results import InputInfo, ModelInfo, QualityWarning, Rep, SessionResult
 from .screen.asymmetry import asymmetries
 from .screen.finding import finding
-from .screen.quality import cut_warning, session_warnings
+from .screen.quality import body_height, cut_warning, session_warnings
 from .screen.rep_measures import RepInputs, finite_or_none, measure_rep_leg, raw_knee_over_foot
 from .screen.summary import summarise_leg
 from .settings import AnalysisSettings
@@ -115,6 +115,8 @@ def _analyse(series: LandmarkSeries, settings: AnalysisSettings) -> Analysis:
     if cuts.size:
         quality.append(cut_warning([float(series.time[c]) for c in cuts], len(cut_reps)))
     result = _session_result(series, reps, quality, clip_yaw, orient.facing, settings)
+    height = finite_or_none(body_height(track))
+    result.person_height_px = round(height, 1) if height is not None else None
     return Analysis(result, track, depth, yaw, legs, ref, windows, orient, subject, settings)
 
 

@@ -12,6 +12,7 @@ One vocabulary for file, command line and API (reading and writing them:
     [analysis.thresholds]   # Thresholds
     [analysis.reps]         # RepSettings (and filters, view, standing, cuts, tracking, orientation, quality)
     [extraction]            # ExtractSettings
+    [compare]               # CompareSettings (lunge-screen compare, batch changes.csv)
 
 Unknown sections or keys are an error (:class:`ConfigError`, exit code 2).
 """
@@ -23,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import LungeScreenError
-from .types import SubjectRule
+from .types import Quantile, SubjectRule
 
 
 class ConfigError(LungeScreenError, ValueError):
@@ -434,6 +435,40 @@ class AnalysisSettings:
         return dataclasses.asdict(self)
 
 
+# ---- comparing sessions ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CompareSettings:
+    """Comparing sessions (:mod:`lunge_screen.compare`): the smallest detectable change and the set-up checks.
+
+    Too few reps: a leg's change is withheld unless both sessions measured at least
+    ``max(2, min_reps_per_leg)`` of its reps (``[analysis.thresholds]``, as each session recorded it).
+    """
+
+    confidence: float = setting(
+        0.95, "0-1", "two-sided confidence of the smallest detectable change (0.95: MDC95)",
+        "docs/measurement.md#comparing-sessions",
+    )  # fmt: skip
+    quantile: Quantile = setting(
+        "t", "t or normal", "the MDC is this quantile times the standard error of the change: Student's t at "
+        "Welch-Satterthwaite degrees of freedom (the SDs come from a few reps), or the normal 1.96",
+        "benchmarks/compare_mdc.py: with 1.96, 11 % of unchanged legs are called changed at 3 reps per session",
+    )  # fmt: skip
+    mdc_floor: float = setting(
+        0.0, "shank lengths", "the smallest detectable change is never below this; 0 = the sessions' own rep-to-rep "
+        "noise only (set a between-session value once one is measured)",
+        "no published between-session value for knee-over-foot",
+    )  # fmt: skip
+    person_size_tolerance: float = setting(
+        0.2, "fraction", "'person_size' warning when the person's height in the image differs by more than this "
+        "fraction between sessions (camera distance, zoom or resolution changed)",
+    )  # fmt: skip
+    fps_tolerance: float = setting(
+        0.15, "fraction", "'frame_rate' warning when the analysed frame rates differ by more than this fraction"
+    )
+
+
 @dataclass(frozen=True)
 class OutputOptions:
     """What to write besides the tables (which are always written)."""
@@ -452,3 +487,4 @@ class Config:
 
     analysis: AnalysisSettings = section(AnalysisSettings, "the analysis")
     extraction: ExtractSettings = section(ExtractSettings, "pose extraction")
+    compare: CompareSettings = section(CompareSettings, "comparing sessions (lunge-screen compare, batch changes.csv)")

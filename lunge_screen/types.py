@@ -36,6 +36,17 @@ SubjectRule = Literal["largest", "center", "left", "right"]
 #: A rep's movement (see :mod:`lunge_screen.reps.kind`): split stance, both feet, one foot off the
 #: ground, a wide stance with one knee bent; ``unknown`` when the bottom's cues fit none.
 RepKind = Literal["lunge", "squat", "single-leg squat", "lateral lunge", "unknown"]
+#: How one leg's knee-over-foot changed between two sessions (see :mod:`lunge_screen.compare`):
+#: beyond the smallest detectable change toward medial (``more inward``) or away from it
+#: (``less inward``), within it, or not judged (too few measured reps).
+Judgement = Literal["more inward", "less inward", "no detectable change", "withheld"]
+#: How the left-right difference changed between two sessions.
+AsymmetryJudgement = Literal["changed", "no detectable change", "withheld"]
+#: The quantile of a smallest detectable change: Student's t (Welch-Satterthwaite degrees of
+#: freedom, for SDs estimated from few reps) or the normal distribution's (1.96 at 95 %).
+Quantile = Literal["t", "normal"]
+#: Which two sessions a change is between: neighbours in time, or the first and the last.
+ChangeSpan = Literal["consecutive", "first to last"]
 
 LEGS: tuple[Leg, ...] = get_args(Leg)
 PATTERNS: tuple[Pattern, ...] = get_args(Pattern)

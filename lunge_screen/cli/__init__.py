@@ -14,6 +14,7 @@ from ..errors import LungeScreenError
 from .commands import (
     cmd_analyse,
     cmd_batch,
+    cmd_compare,
     cmd_config,
     cmd_landmarks,
     cmd_models,
@@ -32,6 +33,7 @@ COMMANDS = {
     "landmarks": cmd_landmarks,
     "report": cmd_report,
     "batch": cmd_batch,
+    "compare": cmd_compare,
     "config": cmd_config,
     "models": cmd_models,
     "samples": cmd_samples,

@@ -59,7 +59,7 @@ def settings_from_args(args, base: Config | None = None) -> Config:
     for k in ("max_fps", "max_side"):  # 0 on the command line means "no cap"
         if given.get(k) == 0:
             given[k] = None
-    return Config(analysis=analysis, extraction=dataclasses.replace(extraction, **given))
+    return Config(analysis=analysis, extraction=dataclasses.replace(extraction, **given), compare=cfg.compare)
 
 
 def _extract_options(args, extraction: ExtractSettings) -> dict:
@@ -162,6 +162,27 @@ def cmd_report(args) -> int:
     return 0
 
 
+def cmd_compare(args) -> int:
+    from ..compare import compare, write_comparison
+
+    out = Path(args.out)
+    _check_out(out)
+    cfg = settings_from_args(args)
+    comparison = compare(args.sessions, args.label, cfg.compare)
+    written = write_comparison(comparison, out, page=not args.no_page)
+    if args.json:
+        print(comparison.to_json())
+        return 0
+    print("\n".join(comparison.summary))
+    if comparison.warnings:
+        print("")
+        print("\n".join(f"warning: {w.message}" for w in comparison.warnings))
+    print(f"\n{len(written)} file(s) written in {out}/")
+    if any(p.name == "comparison.html" for p in written):
+        print(f"comparison: {out / 'comparison.html'}")
+    return 0
+
+
 def cmd_config(args) -> int:
     from ..config import defaults_toml, to_toml
 
@@ -235,6 +256,7 @@ def cmd_batch(args) -> int:
         extract=cfg.extraction,
         analysis=cfg.analysis,
         outputs=OutputOptions(frames_csv=not args.no_frames, report=args.report, video=args.annotated_video),
+        compare=cfg.compare,
         workers=args.jobs,
         pose_workers=args.workers,
         scheduler=args.scheduler or ("dask" if args.dask else None),

@@ -27,6 +27,25 @@ def write_session(result: SessionResult, out: str | os.PathLike) -> Path:
     return write_text(Path(out) / SESSION, result.to_json() + "\n")
 
 
+def read_session(session_json: str | os.PathLike) -> SessionResult:
+    """A saved ``session.json`` as a :class:`SessionResult`.
+
+    Raises
+    ------
+    InputNotFoundError
+        The file is missing.
+    SeriesFileError
+        It is not a readable lunge-screen session of this schema version.
+    """
+    path = Path(session_json)
+    if not path.is_file():
+        raise InputNotFoundError(f"{path}: no such session file")
+    try:
+        return SessionResult.from_json(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise SeriesFileError(f"{path}: not a readable lunge-screen session.json ({exc})") from None
+
+
 def read_session_settings(session_json: str | os.PathLike) -> tuple[AnalysisSettings, str]:
     """The analysis settings a saved session ran with, and its recorded input path.
 
