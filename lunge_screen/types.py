@@ -25,11 +25,20 @@ Facing = Literal["camera", "away", "unknown"]
 SubjectRule = Literal["largest", "center", "left", "right"]
 #: A rep's kind, from its lead.
 RepKind = Literal["lunge", "squat"]
+#: Where an app session is (see :mod:`lunge_screen.app.store`): waiting, being analysed, finished, failed
+#: with an error, or stopped part-way by a crash or a stop of the app.
+SessionStatus = Literal["queued", "running", "done", "failed", "interrupted"]
+#: A bundled MediaPipe Pose Landmarker model (see :mod:`lunge_screen.io.models`).
+ModelName = Literal["lite", "full", "heavy"]
 
 LEGS: tuple[Leg, ...] = get_args(Leg)
 CATEGORIES: tuple[Category, ...] = get_args(Category)
 VIEWS: tuple[View, ...] = get_args(View)
 SUBJECT_RULES: tuple[SubjectRule, ...] = get_args(SubjectRule)
+MODEL_NAMES: tuple[ModelName, ...] = get_args(ModelName)
+SESSION_STATUSES: tuple[SessionStatus, ...] = get_args(SessionStatus)
+#: Statuses after which nothing changes until the user asks for a rerun.
+FINISHED_STATUSES: tuple[SessionStatus, ...] = ("done", "failed", "interrupted")
 #: Views in which frontal-plane knee measures are valid.
 FRONTAL_VIEWS: tuple[View, ...] = ("frontal", "rear")
 #: Categories in which the knee is inside the foot's axis.

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from ..errors import LungeScreenError
 from .commands import (
     cmd_analyse,
+    cmd_app,
     cmd_batch,
     cmd_config,
     cmd_landmarks,
@@ -32,6 +33,7 @@ COMMANDS = {
     "landmarks": cmd_landmarks,
     "report": cmd_report,
     "batch": cmd_batch,
+    "app": cmd_app,
     "config": cmd_config,
     "models": cmd_models,
     "samples": cmd_samples,

@@ -27,9 +27,9 @@ from platformdirs import user_cache_dir
 
 from ..errors import ModelDownloadError, ModelError
 from ..progress import ProgressBar
+from ..types import MODEL_NAMES
 from .checksum import sha256_file
 
-MODEL_NAMES = ("lite", "full", "heavy")
 DEFAULT_MODEL = "full"
 ENV_MODEL_DIR = "LUNGE_SCREEN_MODEL_DIR"
 URL_TEMPLATE = (
