@@ -159,7 +159,7 @@ async def session_page(request: Request, settings_error: str | None = None, stat
         "leg_table": leg_table(result) if result else "",
         "has_video": folder.result_file(session.id, "annotated.mp4") is not None,
         "has_report": folder.result_file(session.id, "report.html") is not None,
-        "fields": threshold_fields(session.settings.get("thresholds")),
+        "fields": threshold_fields(session.thresholds),
         "models": MODELS,
         "landmarks_model": _landmarks_model(landmarks),
         "settings_error": settings_error,

@@ -38,7 +38,7 @@ def job_spec(store: Store, session: Session, workers: int | str) -> JobSpec:
         video="video" + video_suffix(session.video_name),
         video_name=session.video_name,
         model=session.model,
-        thresholds=dict(session.settings.get("thresholds", {})),
+        thresholds=session.thresholds,
         patient={k: v for k, v in fields.items() if v},
         workers=workers,
     )

@@ -69,6 +69,11 @@ class Session:
     def model(self) -> str:
         return str(self.settings.get("model", ""))
 
+    @property
+    def thresholds(self) -> dict[str, float]:
+        """The thresholds set for this session (the others are at their defaults)."""
+        return dict(self.settings.get("thresholds") or {})
+
 
 def _session(row) -> Session:
     return Session(

@@ -94,6 +94,7 @@ def test_only_result_files_of_a_known_session_are_served(tmp_path):
         results = data / "sessions" / sid / "results"
         results.mkdir()
         (results / "report.html").write_text("<p>report</p>")
+        (results / "notes.secret").write_text("secret")  # in the results folder, but not a result name
         (data / "secret.txt").write_text("secret")
         assert c.get(f"/sessions/{sid}/files/report.html").text == "<p>report</p>"
         for path in (
@@ -101,6 +102,7 @@ def test_only_result_files_of_a_known_session_are_served(tmp_path):
             f"/sessions/{sid}/files/%2e%2e%2f%2e%2e%2f%2e%2e%2findex.sqlite",
             f"/sessions/{sid}/files/job.json",  # in the session folder, but not a result
             f"/sessions/{sid}/files/video.mp4",
+            f"/sessions/{sid}/files/notes.secret",
             "/sessions/..%2F..%2Fsecret.txt/files/report.html",
             "/static/..%2F..%2F..%2Fsecret.txt",
             "/static/../../secret.txt",
