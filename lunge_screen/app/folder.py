@@ -6,7 +6,7 @@ upload is ever part of a path)::
     DATA/
       index.sqlite                the index (patients, sessions): lunge_screen.app.db
       sessions/<id>/              one folder per session; <id> is 16 random hex digits
-        video<.ext>               the uploaded video (.ext only from a fixed list of video extensions)
+        video<.ext>               the uploaded video (.ext: the upload's own extension when plain letters/digits)
         job.json                  what the analysis should do (written by the app)
         progress.json             stage, frames done, time left (written by the job, atomically)
         outcome.json              done or failed, and the error message (written by the job)
@@ -29,10 +29,9 @@ from pathlib import Path
 
 from platformdirs import user_data_dir
 
-from ..batch.inputs import VIDEO_EXTENSIONS
-
 DB_NAME = "index.sqlite"
 ID_PATTERN = re.compile(r"[0-9a-f]{16}")
+SUFFIX = re.compile(r"\.[a-z0-9]{1,10}")
 #: Files of a session's results folder that may be served, and their media types.
 RESULT_FILES = {
     "report.html": "text/html; charset=utf-8",
@@ -62,9 +61,13 @@ def is_id(text: str) -> bool:
 
 
 def video_suffix(original_name: str) -> str:
-    """The stored video's extension: the upload's own when it is a known video extension, else none."""
-    suffix = os.path.splitext(original_name)[1].lower()
-    return suffix if suffix in VIDEO_EXTENSIONS else ""
+    """The stored video's extension: the upload's own, lower case, when it is 1-10 letters or digits; else none.
+
+    Kept because FFmpeg reads a file's extension as a hint, so the app decodes (or refuses) a file
+    exactly as ``lunge-screen analyse`` does under its own name; it cannot carry a separator or a dot.
+    """
+    suffix = os.path.splitext(original_name.replace("\\", "/"))[1].lower()
+    return suffix if SUFFIX.fullmatch(suffix) else ""
 
 
 class DataFolder:

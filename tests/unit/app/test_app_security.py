@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from app_helpers import BASE, PORT, TOKEN, add_patient, app_client, files_under, upload
 
@@ -66,9 +68,12 @@ def test_pages_forbid_framing_sniffing_and_foreign_scripts(tmp_path):
         assert "script-src 'self'" in csp and "frame-ancestors 'self'" in csp
 
 
-@pytest.mark.parametrize(
-    "name", ["../../../escaped.mp4", "..\\..\\escaped.mov", "/etc/passwd", "sessions/../../index.sqlite", "<b>x</b>.mp4"]
-)
+TRICKY_NAMES = [
+    "../../../escaped.mp4", "..\\..\\escaped.mov", "/etc/passwd", "sessions/../../index.sqlite", "<b>x</b>.mp4",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", TRICKY_NAMES)
 def test_an_uploaded_file_name_is_never_a_path(tmp_path, name):
     data = tmp_path / "data"
     outside_before = files_under(tmp_path) - files_under(data) if data.exists() else files_under(tmp_path)
@@ -80,7 +85,7 @@ def test_an_uploaded_file_name_is_never_a_path(tmp_path, name):
         session = c.app.state.store.session(sid)
         assert session.video_name == name  # kept as text, exactly
         stored = [p for p in files_under(data / "sessions") if p.parent.name == sid]
-        assert [p.name for p in stored] in (["video.mp4"], ["video.mov"], ["video"])
+        assert len(stored) == 1 and re.fullmatch(r"video(\.[a-z0-9]{1,10})?", stored[0].name), stored
         page = c.get(f"/sessions/{sid}").text
         assert "<b>x</b>" not in page  # shown escaped
     assert files_under(tmp_path) - files_under(data) == outside_before  # nothing written outside the data folder
