@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import LungeScreenError
-from .types import Quantile, SubjectRule
+from .types import ModelName, Quantile, SubjectRule
 
 
 class ConfigError(LungeScreenError, ValueError):
@@ -470,6 +470,21 @@ class CompareSettings:
 
 
 @dataclass(frozen=True)
+class AppSettings:
+    """The clinic app (``lunge-screen app``, :mod:`lunge_screen.app`): its limits and defaults."""
+
+    max_upload_mb: float = setting(
+        2048.0, "MB (10^6 bytes)", "largest video the app accepts in one upload; checked while the upload streams",
+        "a 10-minute 4K phone video is about 1.5 GB",
+    )  # fmt: skip
+    default_model: ModelName = setting("full", "name", "pose model preselected for new sessions (lite, full, heavy)")
+    jobs_at_once: int = setting(
+        1, "analyses", "analyses run at the same time; more wait in the queue",
+        "one analysis already uses every core (docs/app.md)",
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
 class OutputOptions:
     """What to write besides the tables (which are always written)."""
 
@@ -488,3 +503,4 @@ class Config:
     analysis: AnalysisSettings = section(AnalysisSettings, "the analysis")
     extraction: ExtractSettings = section(ExtractSettings, "pose extraction")
     compare: CompareSettings = section(CompareSettings, "comparing sessions (lunge-screen compare, batch changes.csv)")
+    app: AppSettings = section(AppSettings, "the clinic app (lunge-screen app)")

@@ -47,6 +47,11 @@ AsymmetryJudgement = Literal["changed", "no detectable change", "withheld"]
 Quantile = Literal["t", "normal"]
 #: Which two sessions a change is between: neighbours in time, or the first and the last.
 ChangeSpan = Literal["consecutive", "first to last"]
+#: Where an app session is (see :mod:`lunge_screen.app.store`): waiting, being analysed, finished, failed
+#: with an error, or stopped part-way by a crash or a stop of the app.
+SessionStatus = Literal["queued", "running", "done", "failed", "interrupted"]
+#: A bundled MediaPipe Pose Landmarker model (see :mod:`lunge_screen.io.models`).
+ModelName = Literal["lite", "full", "heavy"]
 
 LEGS: tuple[Leg, ...] = get_args(Leg)
 PATTERNS: tuple[Pattern, ...] = get_args(Pattern)
@@ -54,6 +59,10 @@ GRADES: tuple[Grade, ...] = get_args(Grade)
 CATEGORIES: tuple[Category, ...] = get_args(Category)
 VIEWS: tuple[View, ...] = get_args(View)
 SUBJECT_RULES: tuple[SubjectRule, ...] = get_args(SubjectRule)
+MODEL_NAMES: tuple[ModelName, ...] = get_args(ModelName)
+SESSION_STATUSES: tuple[SessionStatus, ...] = get_args(SessionStatus)
+#: Statuses after which nothing changes until the user asks for a rerun.
+FINISHED_STATUSES: tuple[SessionStatus, ...] = ("done", "failed", "interrupted")
 #: Views in which frontal-plane knee measures are valid.
 FRONTAL_VIEWS: tuple[View, ...] = ("frontal", "rear")
 #: Categories in which the knee is inside the foot's axis.

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from ..errors import LungeScreenError
 from .commands import (
     cmd_analyse,
+    cmd_app,
     cmd_batch,
     cmd_compare,
     cmd_config,
@@ -34,6 +35,7 @@ COMMANDS = {
     "report": cmd_report,
     "batch": cmd_batch,
     "compare": cmd_compare,
+    "app": cmd_app,
     "config": cmd_config,
     "models": cmd_models,
     "samples": cmd_samples,

@@ -267,3 +267,11 @@ def cmd_batch(args) -> int:
     if summary.n_failed:
         raise BatchFailuresError(f"{summary.n_failed} of {len(summary.records)} input(s) failed; see failures.csv")
     return 0
+
+
+def cmd_app(args) -> int:
+    from ..app.launch import serve
+    from ..config import load_config
+
+    settings = load_config(args.config).app if args.config else Config().app
+    return serve(args.data, args.port, not args.no_browser, settings)

@@ -256,6 +256,26 @@ def _add_config_parser(sub) -> None:
     _add_config(c)
 
 
+def _add_app_parser(sub) -> None:
+    """``app``: the clinic app in the browser."""
+    a = sub.add_parser(
+        "app",
+        help="the clinic app: patients, sessions and reports in a browser page on this computer",
+        description="Start the local web app and open it in the default browser: create or pick a patient, drop "
+        "videos, follow the analysis, read the report, compare sessions. It listens on 127.0.0.1 only; the address "
+        "it prints holds a key that changes at every launch. Security model and data folder: docs/app.md.",
+    )
+    a.add_argument("--no-browser", action="store_true", help="do not open a browser (open the printed address)")
+    a.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default 0: any free port)")
+    a.add_argument(
+        "--data",
+        metavar="DIR",
+        default=None,
+        help="data folder for the index, videos and results (default: the user data folder, see docs/app.md)",
+    )
+    _add_config(a)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="lunge-screen",
@@ -272,6 +292,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_compare_parser(sub)
     _add_batch_parser(sub)
+    _add_app_parser(sub)
     _add_samples_parser(sub)
     _add_config_parser(sub)
     m = sub.add_parser("models", help="show where models are found, or download one (checksummed)")

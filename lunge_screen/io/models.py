@@ -23,10 +23,10 @@ from pathlib import Path
 from platformdirs import user_cache_dir
 
 from ..errors import ModelDownloadError, ModelError
+from ..types import MODEL_NAMES
 from .checksum import sha256_file
 from .download import fetch
 
-MODEL_NAMES = ("lite", "full", "heavy")
 DEFAULT_MODEL = "full"
 ENV_MODEL_DIR = "LUNGE_SCREEN_MODEL_DIR"
 URL_TEMPLATE = (

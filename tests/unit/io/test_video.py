@@ -78,6 +78,14 @@ def test_missing_empty_and_non_video_files(tmp_path):
         video.probe(make_audio_only(tmp_path / "audio.m4a"))
 
 
+@pytest.mark.parametrize("name", ["notes.txt", "readme.nfo", "scan.asc"])
+def test_a_text_file_is_not_a_video_whatever_its_name(tmp_path, name):
+    # FFmpeg would open these names as a "video" of the text drawn as ANSI art (its tty demuxer)
+    (tmp_path / name).write_text("Patient notes, not a video.\n" * 40)
+    with pytest.raises(NotAVideoError, match="a text file, not a video"):
+        video.probe(tmp_path / name)
+
+
 def test_truncated_video_is_an_error(tmp_path):
     path = make_video(tmp_path / "a.mp4", n=90, size=(160, 96), faststart=True)
     data = path.read_bytes()
