@@ -271,6 +271,4 @@ def _series(arrays: tuple[np.ndarray, ...], source: SourceInfo) -> LandmarkSerie
     return LandmarkSeries(times, fidx, image, world, vis, pres, source=source, frame_change=change)
 
 
-
-
 __all__ = ["ExtractSettings", "ProgressFn", "extract_landmarks", "prestart", "shutdown_workers"]
