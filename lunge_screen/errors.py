@@ -20,6 +20,7 @@ code  exception                   meaning
 9     SeriesFileError             a landmark/session file is unreadable or of the wrong schema
 10    OutputError                 the output folder cannot be written
 11    BatchFailuresError          a batch finished but at least one input failed
+12    AppStartError               the app cannot start: port taken, data folder or its index unusable
 ====  ==========================  ==================================================
 """
 
@@ -68,6 +69,10 @@ class BatchFailuresError(LungeScreenError):
     exit_code = 11
 
 
+class AppStartError(LungeScreenError):
+    exit_code = 12
+
+
 EXIT_CODES: dict[str, int] = {
     cls.__name__: cls.exit_code
     for cls in (
@@ -80,5 +85,6 @@ EXIT_CODES: dict[str, int] = {
         SeriesFileError,
         OutputError,
         BatchFailuresError,
+        AppStartError,
     )
 }

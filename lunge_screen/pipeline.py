@@ -21,12 +21,12 @@ from .measure.legs import LegFrames, leg_frames, leg_in_frame, pelvis_and_trunk
 from .measure.standing import StandingReference, level_image, standing_reference
 from .measure.view import classify, loaded_yaw, yaw_per_frame
 from .reps.cuts import find_cuts, split_by_cuts
-from .reps.detection import RepWindow, find_reps, pelvis_depth
+from .reps.detection import RepWindow, find_reps
 from .reps.lead import unify_planted_leads
 from .results import InputInfo, ModelInfo, QualityWarning, Rep, SessionResult
 from .screen.asymmetry import asymmetries
 from .screen.finding import finding
-from .screen.quality import cut_warning, session_warnings
+from .screen.quality import body_height, cut_warning, session_warnings
 from .screen.rep_measures import RepInputs, finite_or_none, measure_rep_leg, raw_knee_over_foot
 from .screen.summary import summarise_leg
 from .settings import AnalysisSettings
@@ -34,7 +34,7 @@ from .track.orientation import OrientationReport, correct_labels, relabel_legs
 from .track.series import LandmarkSeries, PersonTrack
 from .track.signals import clean_track, finite_median
 from .track.subject import SubjectReport, choose_subject
-from .types import FRONTAL_VIEWS, LEGS, Leg, View
+from .types import LEGS, Leg, View
 
 FACING = {1: "camera", -1: "away", 0: "unknown"}
 
@@ -93,21 +93,20 @@ def analyse_series(series: LandmarkSeries, settings: AnalysisSettings | None = N
 
 def _analyse(series: LandmarkSeries, settings: AnalysisSettings) -> Analysis:
     raw, subject = choose_subject(series, settings.subject, settings.tracking)
-    track, orient = correct_labels(raw, settings.orientation, settings.view)
-    labelled = track  # before cleaning: its difference from the cleaned track is the landmarks' jitter
-    track = clean_track(track, settings.filters)
+    # before cleaning: the rep signal reads it, and its difference from the cleaned track is the landmarks' jitter
+    labelled, orient = correct_labels(raw, settings.orientation, settings.view)
+    track = clean_track(labelled, settings.filters)
     yaw = yaw_per_frame(track, settings.view)
-    depth, _ = pelvis_depth(track, settings.reps)
     clip_yaw = finite_median(yaw)
-    frontal = classify(clip_yaw, orient.facing, settings.view) in FRONTAL_VIEWS
-    windows = find_reps(track, settings.reps, frontal=frontal, depth=depth)
+    cuts = find_cuts(series.frame_change, settings.cuts)
+    windows, signal = find_reps(labelled, settings.reps, [float(series.time[c]) for c in cuts])
+    depth = signal.frame_depth
     windows, relabel = unify_planted_leads(track, windows, settings.reps)
     track, orient = relabel_legs(track, orient, relabel)
     labelled, _ = relabel_legs(labelled, orient, relabel)
     ref = standing_reference(track, depth, settings.standing)
     lev = level_image(track, ref.roll_deg)
     legs = {leg: leg_frames(track, lev, leg, ref, settings.thresholds) for leg in LEGS}
-    cuts = find_cuts(series.frame_change, settings.cuts)
     windows, cut_reps = split_by_cuts(windows, cuts)
     raw_kof = raw_knee_over_foot(labelled, ref, legs)
     inputs = RepInputs(track, depth, legs, ref, lev, raw_kof, settings.filters.cutoff_hz)
@@ -116,6 +115,8 @@ def _analyse(series: LandmarkSeries, settings: AnalysisSettings) -> Analysis:
     if cuts.size:
         quality.append(cut_warning([float(series.time[c]) for c in cuts], len(cut_reps)))
     result = _session_result(series, reps, quality, clip_yaw, orient.facing, settings)
+    height = finite_or_none(body_height(track))
+    result.person_height_px = round(height, 1) if height is not None else None
     return Analysis(result, track, depth, yaw, legs, ref, windows, orient, subject, settings)
 
 
@@ -177,6 +178,7 @@ def _rep(
         pelvic_obliquity_deg=finite_or_none(obl) if w.lead in LEGS else None,
         trunk_lean_deg=finite_or_none(lean) if w.lead in LEGS else None,
         legs=[measure_rep_leg(inputs, w, leg, view, rep_yaw, s, view_yaw) for leg in assessed],
+        kind=w.kind,
     )
     if not assessed:
         rep.warnings.append("lead leg unclear: no knee assessed")

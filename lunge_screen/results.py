@@ -94,11 +94,8 @@ class Rep:
     pelvic_obliquity_deg: float | None = None
     trunk_lean_deg: float | None = None
     legs: list[LegMeasures] = field(default_factory=list)
+    kind: RepKind = "lunge"
     warnings: list[str] = field(default_factory=list)
-
-    @property
-    def kind(self) -> RepKind:
-        return "squat" if self.lead == "both" else "lunge"
 
 
 @dataclass
@@ -200,6 +197,11 @@ class SessionResult:
     finding: Finding
     warnings: list[QualityWarning]
     software_version: str = ""
+    #: Median height of the screened person in the image (nose to the lower ankle), px: how large the
+    #: person appears (camera distance, zoom, resolution). None when never found, or in older files.
+    person_height_px: float | None = None
+    #: The session's date as the user gave it (``--session-date``), None if not given.
+    session_date: str | None = None
     schema: str = SCHEMA
     schema_version: int = SCHEMA_VERSION
 

@@ -12,6 +12,7 @@ One vocabulary for file, command line and API (reading and writing them:
     [analysis.thresholds]   # Thresholds
     [analysis.reps]         # RepSettings (and filters, view, standing, cuts, tracking, orientation, quality)
     [extraction]            # ExtractSettings
+    [compare]               # CompareSettings (lunge-screen compare, batch changes.csv)
 
 Unknown sections or keys are an error (:class:`ConfigError`, exit code 2).
 """
@@ -23,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import LungeScreenError
-from .types import SubjectRule
+from .types import ModelName, Quantile, SubjectRule
 
 
 class ConfigError(LungeScreenError, ValueError):
@@ -154,39 +155,93 @@ class FilterSettings:
 
 @dataclass(frozen=True)
 class RepSettings:
-    """Repetition detection (:mod:`lunge_screen.reps`): depth as a fraction of standing hip height."""
+    """Repetition detection (:mod:`lunge_screen.reps`): cycles of body-relative depth on a uniform time grid.
 
-    min_depth: float = setting(
-        0.06, "fraction of standing hip height", "a bottom is a peak of pelvis depth at least this high and prominent",
-        TUNED,
+    Depth is in the person's own leg lengths (world landmarks), so no setting here depends on the
+    person's size in the image, the camera's distance or the frame rate (docs/measurement.md, "Reps").
+    """
+
+    grid_hz: float = setting(50.0, "Hz", "the rep signal is resampled onto a uniform grid of this rate before "
+                             "filtering and event detection", "above twice the 2 Hz band of a lunge's motion; "
+                             "VFR and dropped frames then filter alike")  # fmt: skip
+    max_gap_s: float = setting(0.5, "s", "gaps in the rep signal up to this long are bridged; longer ones "
+                               "stay missing", "half the quickest rep seen (jumping lunges, ~1.2 s)")  # fmt: skip
+    hampel_window_s: float = setting(0.25, "s", "outlier rejection half-window on the rep signal")
+    hampel_sigmas: float = setting(4.0, "scaled MADs", "outlier threshold on the rep signal")
+    cutoff_hz: float = setting(
+        2.0, "Hz", "low-pass cut-off of the rep signal",
+        "a rep takes 1-4 s (0.25-1 Hz); 2 Hz keeps a jumping lunge's bottom and removes jitter",
     )  # fmt: skip
-    min_interval_s: float = setting(0.6, "s", "bottoms at least this far apart")
-    standing_window_s: float = setting(4.0, "s", "standing hip height = running maximum over this window")
-    boundary_fraction: float = setting(0.25, "fraction", "a rep starts/ends where depth falls back under this "
-                                       "fraction of its peak")  # fmt: skip
+    top_percentile: float = setting(
+        95.0, "percentile", "the top posture (depth 0) is this percentile of the hip height over the clip",
+        "robust to a few frames of a jump or a mis-detection",
+    )  # fmt: skip
+    turn_delta: float = setting(
+        0.03, "leg lengths", "a turning point of the depth counts once the signal has moved back by this much",
+        "about twice MediaPipe's world-landmark jitter of the hip height (~1.5 % of leg length)",
+    )  # fmt: skip
+    min_amplitude: float = setting(
+        0.06, "leg lengths", "a rep's descent or ascent is at least this deep",
+        "a split-squat pulse moves the pelvis ~7 % of leg length; walking and stepping move it less than 5 %",
+    )  # fmt: skip
+    return_fraction: float = setting(
+        0.4, "fraction", "between two reps the pelvis rises and falls again by at least this fraction of the "
+        "smaller rep's outer excursion, or they are one rep (a hold, a wobble, a pause on the way up); a rep "
+        "whose smaller side is under this fraction of its larger never came back (a hold to the clip's end)",
+        "a split-squat pulse returns 50-100 % of its descent; a wobble a few per cent",
+    )  # fmt: skip
+    return_min: float = setting(
+        0.10, "leg lengths", "... and by at least this much",
+        "three times the 0.03 hysteresis; a pulse in split stance moves the pelvis 0.2-0.4 leg lengths",
+    )  # fmt: skip
+    boundary_fraction: float = setting(0.25, "fraction", "a rep starts/ends where depth is back within this "
+                                       "fraction of its excursion from the top")  # fmt: skip
     min_duration_s: float = setting(0.4, "s", "shortest rep")
     max_duration_s: float = setting(12.0, "s", "longest rep")
-    bilateral_knee_gap: float = setting(
-        0.10, "leg lengths", "knees within this height difference at the bottom: a squat (lead 'both')", TUNED
-    )
     min_present_fraction: float = setting(0.8, "fraction", "the person must be detected in at least this fraction "
                                           "of the rep's frames")  # fmt: skip
-    min_knee_flexion_deg: float = setting(60.0, "deg", "the more flexed knee must bend at least this much at the "
-                                          "bottom")  # fmt: skip
-    min_relative_depth: float = setting(
-        0.5, "fraction", "reps shallower than this fraction of the clip's median rep depth are dropped"
-    )
+    min_knee_flexion_deg: float = setting(
+        40.0, "deg", "the more flexed knee bends at least this much at the bottom (world landmarks)",
+        "MediaPipe reads 20-35 deg standing; a lunge or squat bends the knee 60-110 deg; a step bends it less",
+    )  # fmt: skip
     max_hip_travel: float = setting(
-        0.6, "leg lengths", "reps whose pelvis travels sideways more than this are dropped (walking across)"
+        1.0, "standing leg lengths", "reps whose pelvis ends more than this far sideways (image) from where it "
+        "started are dropped (walking across the frame)", "a walking lunge advances about one step per rep",
+    )  # fmt: skip
+    foot_lift: float = setting(
+        0.12, "leg lengths", "a foot whose lowest point is this much above the other's at the bottom is off the "
+        "ground (single-leg squat)", "a lunge's rear foot stays on its toes (~0 above the floor)",
+    )  # fmt: skip
+    knee_gap: float = setting(
+        0.15, "leg lengths", "split stance: the knees' heights above the floor differ by at least this at the "
+        "bottom, the rear knee toward the floor", "a lunge's front knee is about a shank (~0.5) above the rear",
+    )  # fmt: skip
+    rear_knee_max: float = setting(
+        0.6, "leg lengths", "split stance: the lower (rear) knee is at most this high above the floor at the bottom",
+        "a lunge's rear knee drops toward the floor; a single-leg squat's free knee stays near the standing knee",
+    )  # fmt: skip
+    straight_knee_deg: float = setting(
+        35.0, "deg", "a knee flexed less than this is straight (the free leg of a single-leg squat, the "
+        "trailing leg of a lateral lunge)", "MediaPipe reads 20-35 deg for a straight standing knee",
+    )  # fmt: skip
+    standing_feet: float = setting(
+        0.4, "leg lengths", "frames with both knees straight and the ankles this close give the person's vertical "
+        "(the world landmarks follow the camera's tilt)", "hip-width stance is ~0.3 leg lengths",
+    )  # fmt: skip
+    wide_stance: float = setting(
+        0.8, "leg lengths", "feet at least this far apart sideways with one knee straight: a lateral lunge",
+        "hip-width stance is ~0.3 leg lengths",
+    )  # fmt: skip
+    squat_max_flexion_gap_deg: float = setting(
+        25.0, "deg", "both feet down and knee flexions within this of each other: a squat (lead 'both')"
     )
-    pelvis_fill_gap_s: float = setting(0.5, "s", "gaps in the hip height up to this long are interpolated")
-    pelvis_cutoff_hz: float = setting(3.0, "Hz", "low-pass cut-off of the hip height before finding bottoms")
-    lead_full_score: float = setting(
-        0.3, "leg lengths", "knee (or foot) height gap at which the lead-leg confidence reaches 1"
-    )
+    min_lead_confidence: float = setting(
+        0.5, "0-1", "a rep whose lead cues reach less than this confidence gets lead 'unknown' and stays out "
+        "of the per-leg findings",
+    )  # fmt: skip
     planted_foot_tol: float = setting(
         0.12, "standing leg lengths", "consecutive reps whose lead ankle stays within this of one point share one "
-        "planted foot, so one lead leg", "split-squat pulses on lunge_front_lowres_18fps.mp4",
+        "planted foot, so one lead leg", "a foot that stays put is one foot: pose-model relabelling undone",
     )  # fmt: skip
     planted_fraction: float = setting(
         0.9, "fraction", "... in at least this fraction of the frames between their bottoms"
@@ -380,6 +435,55 @@ class AnalysisSettings:
         return dataclasses.asdict(self)
 
 
+# ---- comparing sessions ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CompareSettings:
+    """Comparing sessions (:mod:`lunge_screen.compare`): the smallest detectable change and the set-up checks.
+
+    Too few reps: a leg's change is withheld unless both sessions measured at least
+    ``max(2, min_reps_per_leg)`` of its reps (``[analysis.thresholds]``, as each session recorded it).
+    """
+
+    confidence: float = setting(
+        0.95, "0-1", "two-sided confidence of the smallest detectable change (0.95: MDC95)",
+        "docs/measurement.md#comparing-sessions",
+    )  # fmt: skip
+    quantile: Quantile = setting(
+        "t", "t or normal", "the MDC is this quantile times the standard error of the change: Student's t at "
+        "Welch-Satterthwaite degrees of freedom (the SDs come from a few reps), or the normal 1.96",
+        "benchmarks/compare_mdc.py: with 1.96, 11 % of unchanged legs are called changed at 3 reps per session",
+    )  # fmt: skip
+    mdc_floor: float = setting(
+        0.0, "shank lengths", "the smallest detectable change is never below this; 0 = the sessions' own rep-to-rep "
+        "noise only (set a between-session value once one is measured)",
+        "no published between-session value for knee-over-foot",
+    )  # fmt: skip
+    person_size_tolerance: float = setting(
+        0.2, "fraction", "'person_size' warning when the person's height in the image differs by more than this "
+        "fraction between sessions (camera distance, zoom or resolution changed)",
+    )  # fmt: skip
+    fps_tolerance: float = setting(
+        0.15, "fraction", "'frame_rate' warning when the analysed frame rates differ by more than this fraction"
+    )
+
+
+@dataclass(frozen=True)
+class AppSettings:
+    """The clinic app (``lunge-screen app``, :mod:`lunge_screen.app`): its limits and defaults."""
+
+    max_upload_mb: float = setting(
+        2048.0, "MB (10^6 bytes)", "largest video the app accepts in one upload; checked while the upload streams",
+        "a 10-minute 4K phone video is about 1.5 GB",
+    )  # fmt: skip
+    default_model: ModelName = setting("full", "name", "pose model preselected for new sessions (lite, full, heavy)")
+    jobs_at_once: int = setting(
+        1, "analyses", "analyses run at the same time; more wait in the queue",
+        "one analysis already uses every core (docs/app.md)",
+    )  # fmt: skip
+
+
 @dataclass(frozen=True)
 class OutputOptions:
     """What to write besides the tables (which are always written)."""
@@ -398,3 +502,5 @@ class Config:
 
     analysis: AnalysisSettings = section(AnalysisSettings, "the analysis")
     extraction: ExtractSettings = section(ExtractSettings, "pose extraction")
+    compare: CompareSettings = section(CompareSettings, "comparing sessions (lunge-screen compare, batch changes.csv)")
+    app: AppSettings = section(AppSettings, "the clinic app (lunge-screen app)")

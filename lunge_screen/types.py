@@ -10,8 +10,9 @@ from typing import Literal, get_args
 
 #: One of the person's legs (always the person's own left and right, never the image's).
 Leg = Literal["left", "right"]
-#: A rep's lead leg: one leg (a lunge), ``both`` (a squat: both knees at one height), or
-#: ``unknown`` (no knee height at the bottom frame).
+#: A rep's working (assessed) leg: the front leg of a lunge, the standing leg of a single-leg
+#: squat, the bending leg of a lateral lunge; ``both`` in a squat; ``unknown`` when the cues are
+#: weak or disagree (such reps stay out of the per-leg findings).
 Lead = Literal["left", "right", "both", "unknown"]
 #: Camera view of a rep or a clip (see :mod:`lunge_screen.measure.view`).
 View = Literal["frontal", "rear", "oblique", "side", "unknown"]
@@ -32,8 +33,25 @@ LegJudgement = Literal["not tested", "not measured", "too few reps", "unreliable
 Facing = Literal["camera", "away", "unknown"]
 #: Rule choosing the screened person when several are seen (see :mod:`lunge_screen.track.subject`).
 SubjectRule = Literal["largest", "center", "left", "right"]
-#: A rep's kind, from its lead.
-RepKind = Literal["lunge", "squat"]
+#: A rep's movement (see :mod:`lunge_screen.reps.kind`): split stance, both feet, one foot off the
+#: ground, a wide stance with one knee bent; ``unknown`` when the bottom's cues fit none.
+RepKind = Literal["lunge", "squat", "single-leg squat", "lateral lunge", "unknown"]
+#: How one leg's knee-over-foot changed between two sessions (see :mod:`lunge_screen.compare`):
+#: beyond the smallest detectable change toward medial (``more inward``) or away from it
+#: (``less inward``), within it, or not judged (too few measured reps).
+Judgement = Literal["more inward", "less inward", "no detectable change", "withheld"]
+#: How the left-right difference changed between two sessions.
+AsymmetryJudgement = Literal["changed", "no detectable change", "withheld"]
+#: The quantile of a smallest detectable change: Student's t (Welch-Satterthwaite degrees of
+#: freedom, for SDs estimated from few reps) or the normal distribution's (1.96 at 95 %).
+Quantile = Literal["t", "normal"]
+#: Which two sessions a change is between: neighbours in time, or the first and the last.
+ChangeSpan = Literal["consecutive", "first to last"]
+#: Where an app session is (see :mod:`lunge_screen.app.store`): waiting, being analysed, finished, failed
+#: with an error, or stopped part-way by a crash or a stop of the app.
+SessionStatus = Literal["queued", "running", "done", "failed", "interrupted"]
+#: A bundled MediaPipe Pose Landmarker model (see :mod:`lunge_screen.io.models`).
+ModelName = Literal["lite", "full", "heavy"]
 
 LEGS: tuple[Leg, ...] = get_args(Leg)
 PATTERNS: tuple[Pattern, ...] = get_args(Pattern)
@@ -41,6 +59,10 @@ GRADES: tuple[Grade, ...] = get_args(Grade)
 CATEGORIES: tuple[Category, ...] = get_args(Category)
 VIEWS: tuple[View, ...] = get_args(View)
 SUBJECT_RULES: tuple[SubjectRule, ...] = get_args(SubjectRule)
+MODEL_NAMES: tuple[ModelName, ...] = get_args(ModelName)
+SESSION_STATUSES: tuple[SessionStatus, ...] = get_args(SessionStatus)
+#: Statuses after which nothing changes until the user asks for a rerun.
+FINISHED_STATUSES: tuple[SessionStatus, ...] = ("done", "failed", "interrupted")
 #: Views in which frontal-plane knee measures are valid.
 FRONTAL_VIEWS: tuple[View, ...] = ("frontal", "rear")
 #: Categories in which the knee is inside the foot's axis.

@@ -86,6 +86,10 @@ class VideoInfo:
         return bool(med > 0 and np.max(np.abs(d - med)) > 0.1 * med)
 
 
+#: FFmpeg demuxers that show a text file as a "video" of its characters (``tty``: .txt, .nfo, .asc, ANSI art).
+TEXT_FORMATS = frozenset({"tty"})
+
+
 def _open(path: Path):
     if not path.exists():
         raise InputNotFoundError(f"{path}: no such file")
@@ -99,6 +103,9 @@ def _open(path: Path):
         raise NotAVideoError(f"{path}: not a readable video file ({exc.strerror or exc})") from None
     except (OSError, ValueError) as exc:
         raise NotAVideoError(f"{path}: cannot open ({exc})") from None
+    if container.format.name in TEXT_FORMATS:
+        container.close()
+        raise NotAVideoError(f"{path}: a text file, not a video")
     if not container.streams.video:
         container.close()
         raise NotAVideoError(f"{path}: the file has no video stream")

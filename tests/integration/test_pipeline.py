@@ -91,10 +91,11 @@ def test_thresholds_change_the_categories():
 
 def test_session_json_round_trips_without_loss():
     result = analyse_series(lunge_series(LEADS, {"left": 0.08})).result
+    assert len(result.reps) == 4 and result.asymmetry and result.warnings is not None  # a full result
     again = SessionResult.from_json(result.to_json())
-    assert again == SessionResult.from_dict(result.to_dict())
-    assert again.to_json() == result.to_json()
-    assert again.reps[0].legs[0].knee_over_foot_peak == result.reps[0].legs[0].knee_over_foot_peak
+    assert again == result  # every field of the original, compared as dataclasses (floats exactly)
+    assert again.reps[0].legs[0] == result.reps[0].legs[0] and again.finding == result.finding
+    assert again.legs == result.legs and again.asymmetry == result.asymmetry
 
 
 def test_frame_table_has_one_row_per_frame():
@@ -103,3 +104,27 @@ def test_frame_table_has_one_row_per_frame():
     table = a.frame_table()
     assert {len(v) for v in table.values()} == {series.n_frames}
     assert np.nanmax(table["rep"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("medial", "exceeds", "worse"),
+    [({"left": 0.08}, True, "left"), ({"right": 0.08}, True, "right"), ({"left": 0.08, "right": 0.06}, False, None)],
+)
+def test_knee_asymmetry_is_left_minus_right_against_the_sdd(medial, exceeds, worse):
+    """Truth: the knee-over-foot peak is medial displacement / shank (0.08 m -> 0.19, 0.06 m -> 0.14)."""
+    result = analyse_series(lunge_series(LEADS, medial)).result
+    kof = next(a for a in result.asymmetry if a.measure == "knee_over_foot_peak")
+    left, right = medial.get("left", 0.0) / SHANK, medial.get("right", 0.0) / SHANK
+    assert (kof.left, kof.right) == (pytest.approx(left, abs=0.01), pytest.approx(right, abs=0.01))
+    assert kof.difference == pytest.approx(left - right, abs=0.015)
+    assert kof.sdd == 0.10 and kof.exceeds_sdd is exceeds and kof.worse_leg == worse
+    fppa = next(a for a in result.asymmetry if a.measure == "fppa_deg")
+    assert fppa.sdd == 8.0
+    if fppa.left is None or fppa.right is None:  # FPPA withheld on a leg: no difference, never "exceeds"
+        assert fppa.difference is None and not fppa.exceeds_sdd and fppa.worse_leg is None
+    else:
+        assert fppa.difference == pytest.approx(fppa.left - fppa.right)
+    assert [a.measure for a in SessionResult.from_json(result.to_json()).asymmetry] == [
+        "knee_over_foot_peak",
+        "fppa_deg",
+    ]
