@@ -305,7 +305,10 @@ def write_markdown(
         "graded 'unreliable' by the annotator): the pose model places the front knee 15-20 px medial of where "
         "the annotator put it, so knee-over-foot reads medial where the knee is over the ankle. The rest are "
         "borderline knees in the squat clip's 'knees moving in' part, where the annotator's 'slightly medial' "
-        "and ours differ by one category.",
+        "and ours differ by one category. The `grade` column puts the annotator's grade beside ours: the "
+        "tool grades the low-resolution clip's measured reps poor from its own data (frame rate, camera yaw, "
+        "landmark jitter) and withholds the reps whose knee lies past the other foot, so none of them counts "
+        "toward the finding.",
     ]
     lines += findings_table(findings)
     block = kept_block(path)
