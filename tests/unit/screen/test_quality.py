@@ -19,7 +19,7 @@ from lunge_screen.settings import AnalysisSettings
 from lunge_screen.track.orientation import swap_permutation
 from lunge_screen.track.series import L_FOOT, L_KNEE, R_FOOT, R_KNEE
 
-LEADS = ["left", "right", "left", "right"]
+LEADS = ["left", "right"] * 3  # three per leg: min_reps_per_leg
 
 
 def _with(series, **arrays):
@@ -90,7 +90,8 @@ CASES = {
     "person_missing": _missing_between_reps,
     "several_people": _second_person,
     "no_reps": lambda: lunge_series([], rest_s=6.0),
-    "few_reps": lambda: lunge_series(["left", "right"]),  # one measured rep per leg, fewer than 2
+    "few_reps": lambda: lunge_series(["left", "right"]),  # one measured rep per leg, fewer than 3
+    "poor_reliability": lambda: lunge_series(LEADS, scale=40.0),  # a tiny person: shanks of ~18 px
     "out_of_frame": _feet_on_the_bottom_edge,
     "labels_corrected": _legs_swapped_for_a_moment,
     "camera_roll": lambda: lunge_series(LEADS, roll_deg=8.0),
@@ -120,15 +121,16 @@ def test_view_and_lead_unknown_warnings_from_the_reps():
     """``view`` (measured on real side-view clips in test_real_clips) and ``lead_unknown``, from the rep rule."""
 
     def rep(i, lead, view):
-        legs = [LegMeasures(leg="left", category="over foot", knee_over_foot_peak=0.0)] if lead == "left" else []
+        good = LegMeasures(leg="left", category="over foot", knee_over_foot_peak=0.0, reliability="good")
+        legs = [good] if lead == "left" else []
         return Rep(i, 0, 1, 2, 0.0, 0.1, 0.2, lead, 1.0, 0.3, view, 5.0, legs=legs)
 
     settings = AnalysisSettings()
-    frontal = [rep(1, "left", "frontal"), rep(2, "left", "frontal")]
+    frontal = [rep(1, "left", "frontal"), rep(2, "left", "frontal"), rep(3, "left", "frontal")]
     assert [w.code for w in _reps(frontal, settings)] == []
-    side = [rep(1, "left", "side"), rep(2, "left", "frontal")]
+    side = [rep(1, "left", "side"), *frontal]
     assert "view" in [w.code for w in _reps(side, settings)]
-    unknown = [*frontal, rep(3, "unknown", "frontal")]
+    unknown = [*frontal, rep(4, "unknown", "frontal")]
     assert "lead_unknown" in [w.code for w in _reps(unknown, settings)]
 
 
