@@ -86,7 +86,7 @@ def _synopsis(parser: argparse.ArgumentParser) -> str:
             continue
         if not a.option_strings:
             mv = _metavar(a)
-            parts.append(f"[{mv}]" if a.nargs in ("?", "*") else mv)
+            parts.append(f"[{mv}]" if a.nargs in ("?", "*") else f"{mv} [{mv} ...]" if a.nargs == "+" else mv)
         elif a.required:
             parts.append(f"{a.option_strings[0]} {_metavar(a)}".strip())
     if any(a.option_strings and not a.required and not isinstance(a, argparse._HelpAction) for a in parser._actions):

@@ -33,6 +33,8 @@ HOW = {
     "analysis": "`lunge_screen.AnalysisSettings`; `subject` also CLI `--subject`",
     "extraction": "`lunge_screen.settings.ExtractSettings`; also CLI `--max-fps`, `--max-side`, `--max-people`, "
     "`--start`, `--end`",
+    "compare": "`lunge_screen.settings.CompareSettings`; `lunge-screen compare` and the batch's `changes.csv`, "
+    "[comparing sessions](#comparing-sessions)",
 }
 
 

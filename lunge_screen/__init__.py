@@ -17,6 +17,9 @@ _PUBLIC = {
     "AnalysisSettings": "settings",
     "analyse_series": "pipeline",
     "analyse": "api",
+    "compare": "compare",
+    "Comparison": "compare",
+    "write_comparison": "compare",
     "extract": "api",
     "run_batch": "batch",
     "LungeScreenError": "errors",
@@ -28,6 +31,7 @@ _PUBLIC = {
 __all__ = [
     "Analysis",
     "AnalysisSettings",
+    "Comparison",
     "LandmarkSeries",
     "LungeScreenError",
     "SessionResult",
@@ -35,8 +39,10 @@ __all__ = [
     "__version__",
     "analyse",
     "analyse_series",
+    "compare",
     "extract",
     "run_batch",
+    "write_comparison",
 ]
 
 
@@ -55,6 +61,7 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .api import analyse, extract
     from .batch import run_batch
+    from .compare import Comparison, compare, write_comparison
     from .errors import LungeScreenError
     from .pipeline import Analysis, analyse_series
     from .results import SessionResult

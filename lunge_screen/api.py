@@ -157,14 +157,21 @@ def write(
 ) -> list[Path]:
     """Write every output of one analysis into ``out`` (created if needed); return the paths written.
 
+    A session date among ``options.patient`` is also recorded in the result (``session_date``).
     Tables (``session.json``, ``reps.csv``, ``frames.csv``) from :mod:`lunge_screen.io.tables`;
     the clinician's report (plots, key frames, annotated video, HTML) from :mod:`lunge_screen.report`.
     Every file is written atomically inside ``out`` and nowhere else.
     """
+    from .errors import OutputError
     from .io.tables import write_tables
 
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create the output folder {out} ({exc.strerror})") from None
+    if options.patient.get("session_date"):  # recorded in session.json: the default label of a comparison
+        analysis.result.session_date = options.patient["session_date"]
     written: list[Path] = []
     if options.landmarks and video_path is not None:
         written.append(series.save(out / "landmarks.npz"))

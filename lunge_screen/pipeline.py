@@ -21,19 +21,20 @@ from .measure.legs import LegFrames, leg_frames, leg_in_frame, pelvis_and_trunk
 from .measure.standing import StandingReference, level_image, standing_reference
 from .measure.view import classify, loaded_yaw, yaw_per_frame
 from .reps.cuts import find_cuts, split_by_cuts
-from .reps.detection import RepWindow, find_reps, pelvis_depth
+from .reps.detection import RepWindow, find_reps
 from .reps.lead import unify_planted_leads
 from .results import InputInfo, ModelInfo, QualityWarning, Rep, SessionResult
+from .screen.asymmetry import asymmetries
 from .screen.finding import finding
-from .screen.quality import cut_warning, session_warnings
-from .screen.rep_measures import RepInputs, finite_or_none, measure_rep_leg
-from .screen.summary import asymmetries, summarise_leg
+from .screen.quality import body_height, cut_warning, session_warnings
+from .screen.rep_measures import RepInputs, finite_or_none, measure_rep_leg, raw_knee_over_foot
+from .screen.summary import summarise_leg
 from .settings import AnalysisSettings
 from .track.orientation import OrientationReport, correct_labels, relabel_legs
 from .track.series import LandmarkSeries, PersonTrack
 from .track.signals import clean_track, finite_median
 from .track.subject import SubjectReport, choose_subject
-from .types import FRONTAL_VIEWS, LEGS, Leg, View
+from .types import LEGS, Leg, View
 
 FACING = {1: "camera", -1: "away", 0: "unknown"}
 
@@ -92,26 +93,30 @@ def analyse_series(series: LandmarkSeries, settings: AnalysisSettings | None = N
 
 def _analyse(series: LandmarkSeries, settings: AnalysisSettings) -> Analysis:
     raw, subject = choose_subject(series, settings.subject, settings.tracking)
-    track, orient = correct_labels(raw, settings.orientation, settings.view)
-    track = clean_track(track, settings.filters)
+    # before cleaning: the rep signal reads it, and its difference from the cleaned track is the landmarks' jitter
+    labelled, orient = correct_labels(raw, settings.orientation, settings.view)
+    track = clean_track(labelled, settings.filters)
     yaw = yaw_per_frame(track, settings.view)
-    depth, _ = pelvis_depth(track, settings.reps)
     clip_yaw = finite_median(yaw)
-    frontal = classify(clip_yaw, orient.facing, settings.view) in FRONTAL_VIEWS
-    windows = find_reps(track, settings.reps, frontal=frontal, depth=depth)
+    cuts = find_cuts(series.frame_change, settings.cuts)
+    windows, signal = find_reps(labelled, settings.reps, [float(series.time[c]) for c in cuts])
+    depth = signal.frame_depth
     windows, relabel = unify_planted_leads(track, windows, settings.reps)
     track, orient = relabel_legs(track, orient, relabel)
+    labelled, _ = relabel_legs(labelled, orient, relabel)
     ref = standing_reference(track, depth, settings.standing)
     lev = level_image(track, ref.roll_deg)
     legs = {leg: leg_frames(track, lev, leg, ref, settings.thresholds) for leg in LEGS}
-    cuts = find_cuts(series.frame_change, settings.cuts)
     windows, cut_reps = split_by_cuts(windows, cuts)
-    inputs = RepInputs(track, depth, legs, ref)
+    raw_kof = raw_knee_over_foot(labelled, ref, legs)
+    inputs = RepInputs(track, depth, legs, ref, lev, raw_kof, settings.filters.cutoff_hz)
     reps, clip_yaw = _measure_reps(inputs, lev, yaw, windows, clip_yaw, orient.facing, settings)
     quality = session_warnings(track, subject, orient, ref, reps, series.source.fps, settings)
     if cuts.size:
         quality.append(cut_warning([float(series.time[c]) for c in cuts], len(cut_reps)))
     result = _session_result(series, reps, quality, clip_yaw, orient.facing, settings)
+    height = finite_or_none(body_height(track))
+    result.person_height_px = round(height, 1) if height is not None else None
     return Analysis(result, track, depth, yaw, legs, ref, windows, orient, subject, settings)
 
 
@@ -134,15 +139,26 @@ def _measure_reps(
         # The camera rarely moves between reps, and one rep's yaw is noisy (+-5 deg): a rep
         # takes the clip's view unless its own yaw is clearly different (camera moved).
         own = rep_yaw is not None and abs(rep_yaw - clip_yaw) > settings.view.rep_change_deg
+        view_yaw = rep_yaw if own else finite_or_none(clip_yaw)
         view = classify(rep_yaw if own else clip_yaw, facing, settings.view)
-        reps.append(_rep(k, w, view, rep_yaw, inputs, lev, settings))
+        reps.append(_rep(k, w, view, (rep_yaw, view_yaw), inputs, lev, settings))
     return reps, clip_yaw
 
 
 def _rep(
-    k: int, w: RepWindow, view: View, rep_yaw: float | None, inputs: RepInputs, lev: np.ndarray, s: AnalysisSettings
+    k: int,
+    w: RepWindow,
+    view: View,
+    yaws: tuple[float | None, float | None],
+    inputs: RepInputs,
+    lev: np.ndarray,
+    s: AnalysisSettings,
 ) -> Rep:
-    """One rep: its frames and times, lead, view, pelvis and trunk, and the assessed knees' measures."""
+    """One rep: its frames and times, lead, view, pelvis and trunk, and the assessed knees' measures.
+
+    ``yaws``: the rep's own yaw, and the yaw its view was decided from.
+    """
+    rep_yaw, view_yaw = yaws
     track = inputs.track
     assessed: list[Leg] = list(LEGS) if w.lead == "both" else [w.lead] if w.lead in LEGS else []
     obl, lean = pelvis_and_trunk(track, lev, w.bottom, w.lead)
@@ -161,7 +177,8 @@ def _rep(
         yaw_deg=rep_yaw,
         pelvic_obliquity_deg=finite_or_none(obl) if w.lead in LEGS else None,
         trunk_lean_deg=finite_or_none(lean) if w.lead in LEGS else None,
-        legs=[measure_rep_leg(inputs, w, leg, view, rep_yaw, s) for leg in assessed],
+        legs=[measure_rep_leg(inputs, w, leg, view, rep_yaw, s, view_yaw) for leg in assessed],
+        kind=w.kind,
     )
     if not assessed:
         rep.warnings.append("lead leg unclear: no knee assessed")
@@ -179,7 +196,7 @@ def _session_result(
     """The session's result: input and model, every setting, reps, per-leg summaries, asymmetry, finding."""
     t = settings.thresholds
     summaries = {leg: summarise_leg(leg, reps, t) for leg in LEGS}
-    asym = asymmetries(summaries["left"], summaries["right"], t)
+    asym = asymmetries(reps, t, settings.asymmetry)
     views = [r.view for r in reps]
     overall_view = max(set(views), key=views.count) if views else classify(clip_yaw, facing, settings.view)
     src = series.source

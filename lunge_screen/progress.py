@@ -1,56 +1,53 @@
-"""A small text progress bar on stderr (frames done / total, rate, ETA).
+"""Progress bars on stderr: ``tqdm``, set up once for the whole package.
 
-Silent when stderr is not a terminal unless ``force=True``, so scripted runs and
-logs are not flooded with carriage returns.
+Kept here (and not called directly everywhere) for one reason tqdm cannot know:
+while MediaPipe runs, file descriptor 2 is pointed at /dev/null to hide its native
+log lines (:func:`lunge_screen.pose.estimator.quiet_native_stderr`), so the bars
+write to a private duplicate of the terminal's stderr, made once per process. The
+bars are silent when that stderr is not a terminal (scripts, logs, CI) unless
+``enabled=True``.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-import time
+from collections.abc import Callable
+from typing import TextIO
+
+from tqdm import tqdm
+
+_STREAM: TextIO | None = None
 
 
-class ProgressBar:
-    """Call the instance as ``bar(done, total)``; ``close()`` ends the line."""
+def terminal_stderr() -> TextIO:
+    """A duplicate of this process's stderr that survives fd 2 being redirected (made once)."""
+    global _STREAM
+    if _STREAM is None:
+        try:
+            _STREAM = os.fdopen(os.dup(sys.stderr.fileno()), "w", buffering=1)
+        except (OSError, ValueError, AttributeError):  # no real stderr (e.g. captured): use what there is
+            return sys.stderr
+    return _STREAM
 
-    def __init__(self, label: str, unit: str = "frames", *, enabled: bool | None = None, stream=None) -> None:
-        if stream is None:
-            # A private copy of the terminal's stderr: still visible while native
-            # libraries' log output on fd 2 is silenced (see pose.quiet_native_stderr).
-            try:
-                stream = os.fdopen(os.dup(sys.stderr.fileno()), "w", closefd=True)
-            except (OSError, ValueError, AttributeError):
-                stream = sys.stderr
-        self.stream = stream
-        self.enabled = self.stream.isatty() if enabled is None else enabled
-        self.label, self.unit = label, unit
-        self.start = time.monotonic()
-        self._last = 0.0
-        self._shown = False
 
-    def __call__(self, done: int, total: int, extra: str = "") -> None:
-        if not self.enabled:
-            return
-        now = time.monotonic()
-        if done < total and now - self._last < 0.1:
-            return
-        self._last = now
-        elapsed = max(now - self.start, 1e-9)
-        rate = done / elapsed
-        frac = done / total if total else 1.0
-        eta = (total - done) / rate if rate > 0 else float("nan")
-        filled = int(frac * 24)
-        self.stream.write(
-            f"\r{self.label} [{'#' * filled}{'.' * (24 - filled)}] {done}/{total} {self.unit} "
-            f"{rate:.1f}/s ETA {eta:4.0f}s {extra}"[:160]
-        )
-        self.stream.flush()
-        self._shown = True
+def progress_bar(label: str, unit: str = "frames", *, total: int | None = None, enabled: bool | None = None) -> tqdm:
+    """A tqdm bar on :func:`terminal_stderr` (``enabled=None``: only when it is a terminal)."""
+    stream = terminal_stderr()
+    if enabled is None:
+        enabled = bool(getattr(stream, "isatty", lambda: False)())
+    return tqdm(
+        desc=label, unit=unit, total=total, file=stream, disable=not enabled, dynamic_ncols=True, mininterval=0.1,
+        unit_scale=unit == "B", leave=True,
+    )  # fmt: skip
 
-    def close(self) -> None:
-        if self._shown:
-            self.stream.write("\n")
-            self.stream.flush()
-        if self.stream is not sys.stderr:
-            self.stream.close()
+
+def counter(bar: tqdm) -> Callable[[int, int], None]:
+    """A ``progress(done, total)`` callback (what the pose extraction calls) that moves ``bar``."""
+
+    def update(done: int, total: int) -> None:
+        if bar.total != total:
+            bar.total = total
+        bar.update(done - bar.n)
+
+    return update

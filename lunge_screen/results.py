@@ -14,6 +14,8 @@ Units and signs (stable; part of the JSON schema, see docs/schema.md):
 * ``trunk_lean_deg``: positive = toward the lead leg's side.
 * Times in seconds from the first frame; frames are 0-based indices in the source video.
 * Legs are always the **person's** left and right.
+* ``reliability``: ``good`` / ``fair`` / ``poor`` with its ``reliability_reasons``; a withheld
+  knee (``withheld_reason`` set, ``category`` None) has no frontal-plane number at all.
 """
 
 from __future__ import annotations
@@ -26,12 +28,14 @@ import typing
 from dataclasses import dataclass, field
 from typing import Any
 
-from .types import CATEGORIES, Category, Facing, Lead, Leg, Pattern, RepKind, View
+from .types import CATEGORIES, Category, Facing, Grade, Lead, Leg, LegJudgement, Pattern, RepKind, View
 
 SCHEMA = "lunge-screen/session"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+#: Versions :meth:`SessionResult.from_dict` reads (older ones are upgraded, docs/schema.md).
+READABLE_VERSIONS = (1, 2)
 
-__all__ = ["CATEGORIES", "SCHEMA", "SCHEMA_VERSION", "SessionResult"]
+__all__ = ["CATEGORIES", "READABLE_VERSIONS", "SCHEMA", "SCHEMA_VERSION", "SessionResult", "upgrade"]
 
 
 @dataclass
@@ -53,10 +57,22 @@ class LegMeasures:
     thigh_ratio_bottom: float | None = None
     knee_flexion_bottom_deg: float | None = None
     hip_and_foot_disagree: bool = False
+    reliability: Grade | None = None
+    reliability_reasons: list[str] = field(default_factory=list)
+    reliability_concerns: list[str] = field(default_factory=list)
+    visibility_bottom: float | None = None
+    jitter: float | None = None
+    shank_px: float | None = None
+    shank_in_plane: float | None = None
 
     @property
     def measured(self) -> bool:
         return self.category is not None
+
+    @property
+    def reliable(self) -> bool:
+        """Measured, and not graded ``poor``: it counts toward the leg's judgement."""
+        return self.measured and self.reliability != "poor"
 
 
 @dataclass
@@ -78,11 +94,8 @@ class Rep:
     pelvic_obliquity_deg: float | None = None
     trunk_lean_deg: float | None = None
     legs: list[LegMeasures] = field(default_factory=list)
+    kind: RepKind = "lunge"
     warnings: list[str] = field(default_factory=list)
-
-    @property
-    def kind(self) -> RepKind:
-        return "squat" if self.lead == "both" else "lunge"
 
 
 @dataclass
@@ -103,6 +116,12 @@ class LegSummary:
     pelvic_obliquity_median_deg: float | None = None
     rolls_inward: bool = False
     n_inward: int = 0
+    n_reliable: int = 0
+    judgement: LegJudgement | None = None
+    reliability: Grade | None = None
+    reliability_reasons: list[str] = field(default_factory=list)
+    inward_reps: list[int] = field(default_factory=list)
+    reliable_reps: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -116,6 +135,14 @@ class Asymmetry:
     sdd: float
     exceeds_sdd: bool
     worse_leg: Leg | None
+    interval_low: float | None = None
+    interval_high: float | None = None
+    interval_level: float | None = None
+    n_left: int = 0
+    n_right: int = 0
+    judged: bool = False
+    detected: bool = False
+    not_judged_reason: str | None = None
 
 
 @dataclass
@@ -170,6 +197,11 @@ class SessionResult:
     finding: Finding
     warnings: list[QualityWarning]
     software_version: str = ""
+    #: Median height of the screened person in the image (nose to the lower ankle), px: how large the
+    #: person appears (camera distance, zoom, resolution). None when never found, or in older files.
+    person_height_px: float | None = None
+    #: The session's date as the user gave it (``--session-date``), None if not given.
+    session_date: str | None = None
     schema: str = SCHEMA
     schema_version: int = SCHEMA_VERSION
 
@@ -184,13 +216,34 @@ class SessionResult:
     def from_dict(cls, data: dict[str, Any]) -> SessionResult:
         if data.get("schema") != SCHEMA:
             raise ValueError("not a lunge-screen session")
-        if data.get("schema_version") != SCHEMA_VERSION:
-            raise ValueError(f"session schema version {data.get('schema_version')} is not {SCHEMA_VERSION}")
-        return build(cls, data)
+        version = data.get("schema_version")
+        if version not in READABLE_VERSIONS:
+            raise ValueError(
+                f"session schema version {version} is not supported (this version reads "
+                f"{', '.join(map(str, READABLE_VERSIONS))}); analyse the video or its landmarks.npz again"
+            )
+        return build(cls, upgrade(data))
 
     @classmethod
     def from_json(cls, text: str) -> SessionResult:
         return cls.from_dict(json.loads(text))
+
+
+def upgrade(data: dict[str, Any]) -> dict[str, Any]:
+    """A session dict of an older schema version in the current form (a copy; the current one unchanged).
+
+    Version 1 to 2: the pattern ``both`` is now ``bilateral``; fields added in version 2
+    (reliability grades, intervals, leg judgements) take their defaults: unknown, not judged.
+    The values version 1 computed are kept as written.
+    """
+    if data.get("schema_version") == SCHEMA_VERSION:
+        return data
+    out = json.loads(json.dumps(data))
+    finding = out.get("finding") or {}
+    if finding.get("pattern") == "both":
+        finding["pattern"] = "bilateral"
+    out["schema_version"] = SCHEMA_VERSION
+    return out
 
 
 def _clean(obj: Any) -> Any:

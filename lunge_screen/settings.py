@@ -12,6 +12,7 @@ One vocabulary for file, command line and API (reading and writing them:
     [analysis.thresholds]   # Thresholds
     [analysis.reps]         # RepSettings (and filters, view, standing, cuts, tracking, orientation, quality)
     [extraction]            # ExtractSettings
+    [compare]               # CompareSettings (lunge-screen compare, batch changes.csv)
 
 Unknown sections or keys are an error (:class:`ConfigError`, exit code 2).
 """
@@ -23,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import LungeScreenError
-from .types import ModelName, SubjectRule
+from .types import ModelName, Quantile, SubjectRule
 
 
 class ConfigError(LungeScreenError, ValueError):
@@ -106,7 +107,11 @@ class Thresholds:
     sdd_fppa_deg: float = setting(
         8.0, "deg", "smallest detectable left-right difference of the median FPPA", "Munro et al. 2012: 7.5-8.9 deg"
     )
-    min_reps_per_leg: int = setting(2, "reps", "measured reps a leg needs before it can be judged")
+    min_reps_per_leg: int = setting(
+        3, "reps", "reliable reps a leg needs before it is judged, and each leg before left and right are compared",
+        "the screen asks for 'a few' lunges on each leg (../shared/docs/measurement.md); with 3 per leg a "
+        "bootstrap interval can exclude no difference at all (docs/validation.md, sensitivity)",
+    )  # fmt: skip
     inward_fraction: float = setting(
         0.5, "fraction", "a leg 'rolls inward' when more than this fraction of its measured reps are medial"
     )
@@ -150,39 +155,93 @@ class FilterSettings:
 
 @dataclass(frozen=True)
 class RepSettings:
-    """Repetition detection (:mod:`lunge_screen.reps`): depth as a fraction of standing hip height."""
+    """Repetition detection (:mod:`lunge_screen.reps`): cycles of body-relative depth on a uniform time grid.
 
-    min_depth: float = setting(
-        0.06, "fraction of standing hip height", "a bottom is a peak of pelvis depth at least this high and prominent",
-        TUNED,
+    Depth is in the person's own leg lengths (world landmarks), so no setting here depends on the
+    person's size in the image, the camera's distance or the frame rate (docs/measurement.md, "Reps").
+    """
+
+    grid_hz: float = setting(50.0, "Hz", "the rep signal is resampled onto a uniform grid of this rate before "
+                             "filtering and event detection", "above twice the 2 Hz band of a lunge's motion; "
+                             "VFR and dropped frames then filter alike")  # fmt: skip
+    max_gap_s: float = setting(0.5, "s", "gaps in the rep signal up to this long are bridged; longer ones "
+                               "stay missing", "half the quickest rep seen (jumping lunges, ~1.2 s)")  # fmt: skip
+    hampel_window_s: float = setting(0.25, "s", "outlier rejection half-window on the rep signal")
+    hampel_sigmas: float = setting(4.0, "scaled MADs", "outlier threshold on the rep signal")
+    cutoff_hz: float = setting(
+        2.0, "Hz", "low-pass cut-off of the rep signal",
+        "a rep takes 1-4 s (0.25-1 Hz); 2 Hz keeps a jumping lunge's bottom and removes jitter",
     )  # fmt: skip
-    min_interval_s: float = setting(0.6, "s", "bottoms at least this far apart")
-    standing_window_s: float = setting(4.0, "s", "standing hip height = running maximum over this window")
-    boundary_fraction: float = setting(0.25, "fraction", "a rep starts/ends where depth falls back under this "
-                                       "fraction of its peak")  # fmt: skip
+    top_percentile: float = setting(
+        95.0, "percentile", "the top posture (depth 0) is this percentile of the hip height over the clip",
+        "robust to a few frames of a jump or a mis-detection",
+    )  # fmt: skip
+    turn_delta: float = setting(
+        0.03, "leg lengths", "a turning point of the depth counts once the signal has moved back by this much",
+        "about twice MediaPipe's world-landmark jitter of the hip height (~1.5 % of leg length)",
+    )  # fmt: skip
+    min_amplitude: float = setting(
+        0.06, "leg lengths", "a rep's descent or ascent is at least this deep",
+        "a split-squat pulse moves the pelvis ~7 % of leg length; walking and stepping move it less than 5 %",
+    )  # fmt: skip
+    return_fraction: float = setting(
+        0.4, "fraction", "between two reps the pelvis rises and falls again by at least this fraction of the "
+        "smaller rep's outer excursion, or they are one rep (a hold, a wobble, a pause on the way up); a rep "
+        "whose smaller side is under this fraction of its larger never came back (a hold to the clip's end)",
+        "a split-squat pulse returns 50-100 % of its descent; a wobble a few per cent",
+    )  # fmt: skip
+    return_min: float = setting(
+        0.10, "leg lengths", "... and by at least this much",
+        "three times the 0.03 hysteresis; a pulse in split stance moves the pelvis 0.2-0.4 leg lengths",
+    )  # fmt: skip
+    boundary_fraction: float = setting(0.25, "fraction", "a rep starts/ends where depth is back within this "
+                                       "fraction of its excursion from the top")  # fmt: skip
     min_duration_s: float = setting(0.4, "s", "shortest rep")
     max_duration_s: float = setting(12.0, "s", "longest rep")
-    bilateral_knee_gap: float = setting(
-        0.10, "leg lengths", "knees within this height difference at the bottom: a squat (lead 'both')", TUNED
-    )
     min_present_fraction: float = setting(0.8, "fraction", "the person must be detected in at least this fraction "
                                           "of the rep's frames")  # fmt: skip
-    min_knee_flexion_deg: float = setting(60.0, "deg", "the more flexed knee must bend at least this much at the "
-                                          "bottom")  # fmt: skip
-    min_relative_depth: float = setting(
-        0.5, "fraction", "reps shallower than this fraction of the clip's median rep depth are dropped"
-    )
+    min_knee_flexion_deg: float = setting(
+        40.0, "deg", "the more flexed knee bends at least this much at the bottom (world landmarks)",
+        "MediaPipe reads 20-35 deg standing; a lunge or squat bends the knee 60-110 deg; a step bends it less",
+    )  # fmt: skip
     max_hip_travel: float = setting(
-        0.6, "leg lengths", "reps whose pelvis travels sideways more than this are dropped (walking across)"
+        1.0, "standing leg lengths", "reps whose pelvis ends more than this far sideways (image) from where it "
+        "started are dropped (walking across the frame)", "a walking lunge advances about one step per rep",
+    )  # fmt: skip
+    foot_lift: float = setting(
+        0.12, "leg lengths", "a foot whose lowest point is this much above the other's at the bottom is off the "
+        "ground (single-leg squat)", "a lunge's rear foot stays on its toes (~0 above the floor)",
+    )  # fmt: skip
+    knee_gap: float = setting(
+        0.15, "leg lengths", "split stance: the knees' heights above the floor differ by at least this at the "
+        "bottom, the rear knee toward the floor", "a lunge's front knee is about a shank (~0.5) above the rear",
+    )  # fmt: skip
+    rear_knee_max: float = setting(
+        0.6, "leg lengths", "split stance: the lower (rear) knee is at most this high above the floor at the bottom",
+        "a lunge's rear knee drops toward the floor; a single-leg squat's free knee stays near the standing knee",
+    )  # fmt: skip
+    straight_knee_deg: float = setting(
+        35.0, "deg", "a knee flexed less than this is straight (the free leg of a single-leg squat, the "
+        "trailing leg of a lateral lunge)", "MediaPipe reads 20-35 deg for a straight standing knee",
+    )  # fmt: skip
+    standing_feet: float = setting(
+        0.4, "leg lengths", "frames with both knees straight and the ankles this close give the person's vertical "
+        "(the world landmarks follow the camera's tilt)", "hip-width stance is ~0.3 leg lengths",
+    )  # fmt: skip
+    wide_stance: float = setting(
+        0.8, "leg lengths", "feet at least this far apart sideways with one knee straight: a lateral lunge",
+        "hip-width stance is ~0.3 leg lengths",
+    )  # fmt: skip
+    squat_max_flexion_gap_deg: float = setting(
+        25.0, "deg", "both feet down and knee flexions within this of each other: a squat (lead 'both')"
     )
-    pelvis_fill_gap_s: float = setting(0.5, "s", "gaps in the hip height up to this long are interpolated")
-    pelvis_cutoff_hz: float = setting(3.0, "Hz", "low-pass cut-off of the hip height before finding bottoms")
-    lead_full_score: float = setting(
-        0.3, "leg lengths", "knee (or foot) height gap at which the lead-leg confidence reaches 1"
-    )
+    min_lead_confidence: float = setting(
+        0.5, "0-1", "a rep whose lead cues reach less than this confidence gets lead 'unknown' and stays out "
+        "of the per-leg findings",
+    )  # fmt: skip
     planted_foot_tol: float = setting(
         0.12, "standing leg lengths", "consecutive reps whose lead ankle stays within this of one point share one "
-        "planted foot, so one lead leg", "split-squat pulses on lunge_front_lowres_18fps.mp4",
+        "planted foot, so one lead leg", "a foot that stays put is one foot: pose-model relabelling undone",
     )  # fmt: skip
     planted_fraction: float = setting(
         0.9, "fraction", "... in at least this fraction of the frames between their bottoms"
@@ -267,6 +326,78 @@ class QualitySettings:
 
 
 @dataclass(frozen=True)
+class ReliabilitySettings:
+    """Plausibility gates (a value is withheld) and reliability grades (:mod:`lunge_screen.screen.gates`,
+    :mod:`lunge_screen.screen.reliability`); derivations in docs/measurement.md."""
+
+    max_knee_over_foot: float = setting(
+        0.5, "shank lengths", "gate: |knee-over-foot| (bottom or peak) beyond this is withheld as anatomically "
+        "impossible; the same bound, as asin(0.5) = 30 deg, applies to the shank tilt",
+        "sin(30 deg): a shank tilted more than ~30 deg in the frontal plane at a lunge's bottom is not "
+        "physiological; the largest value by eye in ../shared is about 0.3 (docs/measurement.md)",
+    )  # fmt: skip
+    min_shank_in_plane: float = setting(
+        0.6, "fraction", "gate: the shank's length in the image plane over its 3D length (world landmarks) below "
+        "this is withheld: the shank points at (or away from) the camera",
+        "cos(53 deg): beyond it 7 deg of unseen camera yaw moves the knee by the over-foot margin "
+        "(docs/measurement.md)",
+    )  # fmt: skip
+    fair_shank_in_plane: float = setting(
+        0.8, "fraction", "grade: a shank in-plane ratio below this makes the rep at most 'fair'",
+        "cos(37 deg): from here 10 deg of yaw moves the knee by the over-foot margin",
+    )  # fmt: skip
+    min_visibility: float = setting(
+        0.5, "0-1", "gate: knee, ankle or foot tip with a lower MediaPipe visibility at the bottom is withheld",
+        "visibility 0.5: the model finds the point as likely hidden as seen",
+    )  # fmt: skip
+    fair_visibility: float = setting(
+        0.8, "0-1", "grade: a lower median visibility (knee, ankle, foot tip) around the bottom makes the rep "
+        "at most 'fair'",
+    )  # fmt: skip
+    min_knee_flexion_deg: float = setting(
+        60.0, "deg", "gate: an assessed knee bent less than this at the bottom (world landmarks) is not the "
+        "loaded, bending knee of a lunge or squat; its alignment is withheld",
+        "RepSettings.min_knee_flexion_deg: a rep's bottom needs a knee bent this much",
+    )  # fmt: skip
+    jitter_window_s: float = setting(0.5, "s", "landmark jitter is measured over this long on each side of the bottom")
+    fair_jitter: float = setting(
+        0.01, "shank lengths", "grade: knee-over-foot jitter (high-frequency landmark noise) from this makes the "
+        "rep at most 'fair'", "a tenth of the over-foot margin (0.10); clear clips in ../shared measure "
+        "0.001-0.007 (docs/measurement.md)",
+    )  # fmt: skip
+    poor_jitter: float = setting(
+        0.02, "shank lengths", "grade: jitter from this makes the rep 'poor'", "a fifth of the over-foot margin"
+    )
+    fair_shank_px: float = setting(
+        50.0, "px", "grade: a shank shorter than this in the image makes the rep at most 'fair'",
+        "the over-foot margin (0.10 shank) then spans fewer than 5 px: a few pixels of landmark error",
+    )  # fmt: skip
+    poor_shank_px: float = setting(25.0, "px", "grade: a shank shorter than this makes the rep 'poor'",
+                                   "the margin spans fewer than 2.5 px")  # fmt: skip
+    fair_yaw_deg: float = setting(
+        15.0, "deg", "grade: a rep filmed with the person turned this far or more is at most 'fair'",
+        "15 deg of yaw can turn varus into apparent valgus at modest flexion (../shared/docs/measurement.md)",
+    )  # fmt: skip
+    fair_fps: float = setting(
+        20.0, "frames/s", "grade: a lower frame rate makes every rep at most 'fair'",
+        "as QualitySettings.min_fps: the bottom of a rep may fall between frames",
+    )  # fmt: skip
+    poor_fps: float = setting(10.0, "frames/s", "grade: a lower frame rate makes every rep 'poor'")
+
+
+@dataclass(frozen=True)
+class AsymmetrySettings:
+    """The left-right comparison's interval (:mod:`lunge_screen.screen.asymmetry`)."""
+
+    interval_level: float = setting(
+        0.95, "fraction", "coverage of the bootstrap interval of the left-minus-right difference", "convention"
+    )
+    n_resamples: int = setting(2000, "resamples", "bootstrap resamples of each leg's reps",
+                               "enough for stable 2.5/97.5 percentiles (Efron & Tibshirani 1993)")  # fmt: skip
+    seed: int = setting(0, "-", "random seed of the bootstrap: the same reps always give the same interval")
+
+
+@dataclass(frozen=True)
 class AnalysisSettings:
     """Every setting of the analysis (recorded in full in session.json)."""
 
@@ -281,9 +412,13 @@ class AnalysisSettings:
         0.5, "fraction of the rep's depth", "a frame counts toward a rep's peak when the pelvis is at least this far "
         "down ...",
     )  # fmt: skip
-    planted_speed: float = setting(
-        0.5, "standing leg lengths/s", "... and the foot is planted: ankle slower than this"
-    )
+    peak_depth_fraction: float = setting(
+        0.75, "fraction of the rep's depth", "knee-over-foot and shank-tilt peaks count only frames with the "
+        "pelvis at least this far down (and the loaded frames' rules)",
+        "in a wide stance a straighter, abducted leg puts the knee medial of the foot without any valgus "
+        "(lateral_lunge_kb_front_countdown.mp4: +0.15 at half depth, +0.02 at the bottom; docs/measurement.md)",
+    )  # fmt: skip
+    planted_speed: float = setting(0.5, "standing leg lengths/s", "... and the foot is planted: ankle slower than this")
     sustained_s: float = setting(0.2, "s", "a peak must be held this long; shorter spikes are landmark jitter")
     edge_margin: float = setting(
         0.01, "fraction of the frame", "knee, ankle and toe must be this far inside the frame's edges at the bottom"
@@ -293,9 +428,45 @@ class AnalysisSettings:
     tracking: TrackingSettings = section(TrackingSettings, "linking people over time")
     orientation: OrientationSettings = section(OrientationSettings, "left/right label correction")
     quality: QualitySettings = section(QualitySettings, "quality warnings")
+    reliability: ReliabilitySettings = section(ReliabilitySettings, "plausibility gates and reliability grades")
+    asymmetry: AsymmetrySettings = section(AsymmetrySettings, "left-right comparison")
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
+
+
+# ---- comparing sessions ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CompareSettings:
+    """Comparing sessions (:mod:`lunge_screen.compare`): the smallest detectable change and the set-up checks.
+
+    Too few reps: a leg's change is withheld unless both sessions measured at least
+    ``max(2, min_reps_per_leg)`` of its reps (``[analysis.thresholds]``, as each session recorded it).
+    """
+
+    confidence: float = setting(
+        0.95, "0-1", "two-sided confidence of the smallest detectable change (0.95: MDC95)",
+        "docs/measurement.md#comparing-sessions",
+    )  # fmt: skip
+    quantile: Quantile = setting(
+        "t", "t or normal", "the MDC is this quantile times the standard error of the change: Student's t at "
+        "Welch-Satterthwaite degrees of freedom (the SDs come from a few reps), or the normal 1.96",
+        "benchmarks/compare_mdc.py: with 1.96, 11 % of unchanged legs are called changed at 3 reps per session",
+    )  # fmt: skip
+    mdc_floor: float = setting(
+        0.0, "shank lengths", "the smallest detectable change is never below this; 0 = the sessions' own rep-to-rep "
+        "noise only (set a between-session value once one is measured)",
+        "no published between-session value for knee-over-foot",
+    )  # fmt: skip
+    person_size_tolerance: float = setting(
+        0.2, "fraction", "'person_size' warning when the person's height in the image differs by more than this "
+        "fraction between sessions (camera distance, zoom or resolution changed)",
+    )  # fmt: skip
+    fps_tolerance: float = setting(
+        0.15, "fraction", "'frame_rate' warning when the analysed frame rates differ by more than this fraction"
+    )
 
 
 @dataclass(frozen=True)
@@ -331,4 +502,5 @@ class Config:
 
     analysis: AnalysisSettings = section(AnalysisSettings, "the analysis")
     extraction: ExtractSettings = section(ExtractSettings, "pose extraction")
+    compare: CompareSettings = section(CompareSettings, "comparing sessions (lunge-screen compare, batch changes.csv)")
     app: AppSettings = section(AppSettings, "the clinic app (lunge-screen app)")

@@ -61,7 +61,9 @@ def clip_series(shared, tmp_path_factory):
     from lunge_screen.api import extract
     from lunge_screen.track.series import LandmarkSeries
 
-    cache_dir = tmp_path_factory.mktemp("landmarks")
+    # LUNGE_SCREEN_LANDMARK_CACHE keeps extracted landmarks between local runs (CI extracts afresh).
+    persistent = os.environ.get("LUNGE_SCREEN_LANDMARK_CACHE")
+    cache_dir = Path(persistent) if persistent else tmp_path_factory.mktemp("landmarks")
     cache: dict[str, LandmarkSeries] = {}
 
     def get(name: str) -> LandmarkSeries:
@@ -88,3 +90,11 @@ def clip_analysis(clip_series):
         return cache[name]
 
     return get
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """A headless chromium (Playwright ``Browser``) for one test module; see tests/browser.py."""
+    from browser import launch_chromium
+
+    yield from launch_chromium()

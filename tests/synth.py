@@ -227,3 +227,26 @@ def lunge_series(
         source=src,
         frame_change=np.full(n, 0.5, np.float32),
     )
+
+
+def mirror_series(series: LandmarkSeries) -> LandmarkSeries:
+    """The landmarks a pose model would give for the left-right mirrored video.
+
+    Image x becomes ``width - x`` and world x changes sign; the person's left and right
+    landmarks trade ids (a mirrored person's left leg is where their right was).
+    """
+    perm = swap_permutation()
+    image = series.image.copy()
+    image[..., 0] = series.source.width - image[..., 0]
+    world = series.world.copy()
+    world[..., 0] = -world[..., 0]
+    return LandmarkSeries(
+        time=series.time.copy(),
+        frame_index=series.frame_index.copy(),
+        image=image[:, :, perm],
+        world=world[:, :, perm],
+        visibility=series.visibility[:, :, perm],
+        presence=series.presence[:, :, perm],
+        source=series.source,
+        frame_change=series.frame_change.copy(),
+    )

@@ -9,6 +9,8 @@ Layout under ``out``::
 
     videos/<name>-<hash>/   one folder per input: the ``analyse`` outputs + done.json
     cohort.csv, .parquet    one row per video x leg (columns: :mod:`lunge_screen.cohort`)
+    changes.csv             with a manifest's participant and session columns: one row per
+                            participant x leg x consecutive session pair (:mod:`lunge_screen.batch.changes`)
     failures.csv            path, stage, error of every input that failed
     run_log.jsonl           one JSON object per event, appended: start, each video, end
 
@@ -36,7 +38,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import InputNotFoundError, OutputError
-from ..settings import AnalysisSettings, ExtractSettings, OutputOptions
+from ..settings import AnalysisSettings, CompareSettings, ExtractSettings, OutputOptions
 from .inputs import VIDEO_EXTENSIONS, default_workers, discover_inputs, output_name, read_manifest
 from .jobs import (
     BatchInput,
@@ -134,6 +136,8 @@ class BatchSummary:
             *([self.note] if self.note else []),
             f"cohort table: {self.out / 'cohort.csv'}",
         ]
+        if any(p.name == "changes.csv" for p in self.written):
+            lines.append(f"changes between sessions: {self.out / 'changes.csv'}")
         if self.n_failed:
             lines.append(f"failures: {self.out / 'failures.csv'}")
         return "\n".join(lines)
@@ -141,9 +145,9 @@ class BatchSummary:
 
 class _Progress:
     def __init__(self, total: int, enabled: bool, frames, single: bool) -> None:
-        from ..progress import ProgressBar
+        from ..progress import progress_bar
 
-        self.bar = ProgressBar("videos", unit="videos", enabled=None if enabled else False)
+        self.bar = progress_bar("videos", unit="videos", total=total, enabled=None if enabled else False)
         self.total, self.frames, self.single = total, frames, single
         self.done = self.ok = self.failed = self.skipped = 0
         self.t0 = time.monotonic()
@@ -163,7 +167,8 @@ class _Progress:
             extra += f" | {total / max(time.monotonic() - self.t0, 1e-9):.0f} frames/s"
             if self.single and cur_total:
                 extra += f" (this video {cur}/{cur_total})"
-        self.bar(self.done, self.total, extra)
+        self.bar.set_postfix_str(extra)  # called every 0.2 s: the frame rate stays current
+        self.bar.update(self.done - self.bar.n)
 
 
 def run_batch(
@@ -179,6 +184,7 @@ def run_batch(
     subject: str = "largest",
     analysis: AnalysisSettings | None = None,
     outputs: OutputOptions | None = None,
+    compare: CompareSettings | None = None,
     workers: int | None = None,
     pose_workers: int | str = 1,
     scheduler=None,
@@ -200,6 +206,9 @@ def run_batch(
         Whole analysis settings (e.g. from a ``--config`` file); replaces ``thresholds`` and ``subject``.
     outputs
         Which files to write per video (default: tables and landmarks, no report or video).
+    compare
+        How ``changes.csv`` judges each participant's sessions (a manifest with ``participant``
+        and ``session`` columns); default :class:`CompareSettings`.
     workers
         Videos at once: local processes (default: usable cores), or worker processes of a new Dask LocalCluster.
     pose_workers
@@ -245,12 +254,24 @@ def run_batch(
         for rec in records.values():
             log("video", **dataclasses.asdict(rec))
         work = _execute(to_run, records, log, workers, scheduler, progress, job_fn)
-        written, note = write_cohort([_entry(job, records[job.input.path]) for job in jobs], out)
+        entries = [_entry(job, records[job.input.path]) for job in jobs]
+        written, note = write_cohort(entries, out)
+        written += _changes(entries, out, manifest, compare)
         summary = BatchSummary(out, [records[job.input.path] for job in jobs], work, written, note)
         log("end", inputs=len(jobs), failed=summary.n_failed, skipped=summary.n_skipped,
             processed=len(summary.processed), frames=summary.frames, work_seconds=round(work, 3),
             videos_per_min=round(summary.videos_per_min, 3), frames_per_s=round(summary.frames_per_s, 3))  # fmt: skip
     return summary
+
+
+def _changes(entries: list, out: Path, manifest, compare: CompareSettings | None) -> list[Path]:
+    """``changes.csv`` when the manifest has participant and session columns (:mod:`lunge_screen.batch.changes`)."""
+    from .changes import has_sessions, write_changes
+
+    if manifest is None or not has_sessions(entries):
+        return []
+    order = {item.path: k for k, item in enumerate(read_manifest(manifest))}
+    return [write_changes(entries, out, order, compare)]
 
 
 def _execute(to_run: list[Job], records: dict, log: RunLog, workers: int, scheduler, progress: bool, job_fn) -> float:

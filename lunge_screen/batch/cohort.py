@@ -8,7 +8,8 @@ Columns, in order (stable; Parquet types in brackets):
   ``leg`` [string] ``left``/``right``, ``status`` [string] ``ok``/``failed``;
 * every per-leg summary of ``session.json`` (:class:`lunge_screen.results.LegSummary`:
   ``n_reps``, ``n_valid``, ``knee_over_foot_peak_median``, ... ``rolls_inward``,
-  ``n_inward``), with the rep categories as counts ``cat_over_foot``,
+  ``n_inward``, ``n_reliable``, ``judgement``, ``reliability``; lists such as ``inward_reps``
+  joined by ``; ``), with the rep categories as counts ``cat_over_foot``,
   ``cat_slightly_medial``, ``cat_clearly_medial``, ``cat_lateral``;
 * ``leg_flagged`` [bool] the screen's finding names this leg; the session's
   ``finding_pattern``, ``finding_flag``, ``finding_summary``, ``view``, ``facing``;
@@ -43,6 +44,8 @@ FAILURE_COLUMNS = ["path", "stage", "error"]
 
 
 def _kind(tp) -> str:
+    if typing.get_origin(tp) is list:
+        return "str"  # joined by "; "
     args = [a for a in typing.get_args(tp) if a is not type(None)] or [tp]
     return {int: "int", float: "float", bool: "bool"}.get(args[0], "str")
 
@@ -112,10 +115,12 @@ def _leg_values(result: SessionResult, leg: str) -> dict[str, object]:
         if f.name == "categories":
             row.update({f"cat_{c.replace(' ', '_')}": s.categories.get(c, 0) for c in CATEGORIES})
         elif f.name != "leg":
-            row[f.name] = getattr(s, f.name)
+            value = getattr(s, f.name)
+            row[f.name] = "; ".join(map(str, value)) if isinstance(value, list) else value
     fnd = result.finding
+    named = fnd.pattern in (leg, "bilateral") or (fnd.pattern == "incomplete" and s.rolls_inward)
     row.update(
-        leg_flagged=bool(fnd.flag and fnd.pattern in (leg, "both")),
+        leg_flagged=bool(fnd.flag and named),
         finding_pattern=fnd.pattern,
         finding_flag=fnd.flag,
         finding_summary=fnd.summary,

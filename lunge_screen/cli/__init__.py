@@ -15,6 +15,7 @@ from .commands import (
     cmd_analyse,
     cmd_app,
     cmd_batch,
+    cmd_compare,
     cmd_config,
     cmd_landmarks,
     cmd_models,
@@ -22,7 +23,7 @@ from .commands import (
     cmd_samples,
     settings_from_args,
 )
-from .parser import build_parser
+from .parser import build_parser, parse_args
 
 __all__ = ["COMMANDS", "build_parser", "main", "settings_from_args"]
 
@@ -33,6 +34,7 @@ COMMANDS = {
     "landmarks": cmd_landmarks,
     "report": cmd_report,
     "batch": cmd_batch,
+    "compare": cmd_compare,
     "app": cmd_app,
     "config": cmd_config,
     "models": cmd_models,
@@ -73,7 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = parse_args(argv)
     try:
         return COMMANDS[args.command](args)
     except LungeScreenError as exc:

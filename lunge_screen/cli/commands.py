@@ -23,7 +23,7 @@ def _report_options(args) -> dict:
     }
     return {
         "report": not args.no_report,
-        "video": not args.no_video,
+        "video": not (args.no_report or args.no_video),  # the annotated video is part of the report
         "blur_faces": args.blur_faces,
         "patient": {k: v for k, v in patient.items() if v},
     }
@@ -32,10 +32,10 @@ def _report_options(args) -> dict:
 def _progress(args):
     if getattr(args, "quiet", False):
         return None, None
-    from ..progress import ProgressBar
+    from ..progress import counter, progress_bar
 
-    bar = ProgressBar("pose")
-    return bar, bar
+    bar = progress_bar("pose")
+    return bar, counter(bar)
 
 
 def settings_from_args(args, base: Config | None = None) -> Config:
@@ -59,7 +59,7 @@ def settings_from_args(args, base: Config | None = None) -> Config:
     for k in ("max_fps", "max_side"):  # 0 on the command line means "no cap"
         if given.get(k) == 0:
             given[k] = None
-    return Config(analysis=analysis, extraction=dataclasses.replace(extraction, **given))
+    return Config(analysis=analysis, extraction=dataclasses.replace(extraction, **given), compare=cfg.compare)
 
 
 def _extract_options(args, extraction: ExtractSettings) -> dict:
@@ -69,7 +69,10 @@ def _extract_options(args, extraction: ExtractSettings) -> dict:
 
 def _summary_table(result) -> str:
     lines = [result.finding.summary, ""]
-    lines.append(f"{'leg':<6} {'reps':>4} {'valid':>5} {'inward':>6} {'KOF peak':>9} {'KMD chg':>8} {'FPPA':>6}")
+    lines.append(
+        f"{'leg':<6} {'reps':>4} {'valid':>5} {'reliable':>8} {'inward':>6} {'KOF peak':>9} {'KMD chg':>8} "
+        f"{'FPPA':>6}  reliability"
+    )
     for leg in ("left", "right"):
         s = result.legs[leg]
 
@@ -77,8 +80,9 @@ def _summary_table(result) -> str:
             return format(v, fmt) if v is not None else "-"
 
         lines.append(
-            f"{leg:<6} {s.n_reps:>4} {s.n_valid:>5} {s.n_inward:>6} {f(s.knee_over_foot_peak_median, '+9.2f'):>9} "
-            f"{f(s.kmd_change_median, '+8.2f'):>8} {f(s.fppa_median_deg, '+6.0f'):>6}"
+            f"{leg:<6} {s.n_reps:>4} {s.n_valid:>5} {s.n_reliable:>8} {s.n_inward:>6} "
+            f"{f(s.knee_over_foot_peak_median, '+9.2f'):>9} {f(s.kmd_change_median, '+8.2f'):>8} "
+            f"{f(s.fppa_median_deg, '+6.0f'):>6}  {s.reliability or '-'}"
         )
     if result.warnings:
         lines.append("")
@@ -94,8 +98,14 @@ def _prestart(video: str, opts: dict) -> None:
 
 
 def _check_out(out: Path) -> None:
+    """Refuse, before any work, an ``--out`` that cannot become a writable folder (exit code 10)."""
     if out.exists() and not out.is_dir():
         raise OutputError(f"{out} exists and is not a folder")
+    existing = out if out.exists() else next((p for p in out.absolute().parents if p.exists()), None)
+    if existing is not None and not existing.is_dir():
+        raise OutputError(f"cannot create the folder {out}: {existing} is a file")
+    if existing is not None and not os.access(existing, os.W_OK | os.X_OK):
+        raise OutputError(f"cannot write in {existing}: permission denied")
 
 
 def _print_written(out: Path, written: list[Path], count: bool = False) -> None:
@@ -121,7 +131,7 @@ def cmd_analyse(args) -> int:
     try:
         series, analysis = api.run(args.input, cfg.analysis, progress=progress, **opts)
     finally:
-        if bar:
+        if bar is not None:
             bar.close()
     options = OutputOptions(frames_csv=not args.no_frames, landmarks=is_video, **_report_options(args))
     written = api.write(analysis, series, out, video_path=args.input if is_video else None, options=options)
@@ -152,6 +162,27 @@ def cmd_report(args) -> int:
     return 0
 
 
+def cmd_compare(args) -> int:
+    from ..compare import compare, write_comparison
+
+    out = Path(args.out)
+    _check_out(out)
+    cfg = settings_from_args(args)
+    comparison = compare(args.sessions, args.label, cfg.compare)
+    written = write_comparison(comparison, out, page=not args.no_page)
+    if args.json:
+        print(comparison.to_json())
+        return 0
+    print("\n".join(comparison.summary))
+    if comparison.warnings:
+        print("")
+        print("\n".join(f"warning: {w.message}" for w in comparison.warnings))
+    print(f"\n{len(written)} file(s) written in {out}/")
+    if any(p.name == "comparison.html" for p in written):
+        print(f"comparison: {out / 'comparison.html'}")
+    return 0
+
+
 def cmd_config(args) -> int:
     from ..config import defaults_toml, to_toml
 
@@ -170,7 +201,7 @@ def cmd_landmarks(args) -> int:
     try:
         series = extract(args.video, progress=progress, **_extract_options(args, settings_from_args(args).extraction))
     finally:
-        if bar:
+        if bar is not None:
             bar.close()
     series.save(out)
     print(f"{series.n_frames} frames -> {out}")
@@ -225,6 +256,7 @@ def cmd_batch(args) -> int:
         extract=cfg.extraction,
         analysis=cfg.analysis,
         outputs=OutputOptions(frames_csv=not args.no_frames, report=args.report, video=args.annotated_video),
+        compare=cfg.compare,
         workers=args.jobs,
         pose_workers=args.workers,
         scheduler=args.scheduler or ("dask" if args.dask else None),

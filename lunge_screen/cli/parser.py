@@ -116,7 +116,10 @@ def _add_batch_parser(sub) -> None:
     )
     b.add_argument("-o", "--out", required=True, help="output folder (created)")
     b.add_argument(
-        "--manifest", metavar="CSV", help="CSV with a 'path' column; its other columns go into the cohort table"
+        "--manifest",
+        metavar="CSV",
+        help="CSV with a 'path' column; its other columns go into the cohort table; with 'participant' and "
+        "'session' columns also changes.csv (each participant's sessions in the listed order, compared)",
     )
     b.add_argument(
         "--ext", default=None, help="comma-separated extensions looked for in folders (default: .mp4,.mov,...)"
@@ -142,8 +145,14 @@ def _add_batch_parser(sub) -> None:
 
 def _add_report(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("clinician report")
-    g.add_argument("--no-report", action="store_true", help="skip report.html, the plots and the key frames")
-    g.add_argument("--no-video", action="store_true", help="skip the annotated video (the slowest output)")
+    g.add_argument(
+        "--no-report",
+        action="store_true",
+        help="skip the whole clinician's report: report.html, the plots, the key frames and the annotated video",
+    )
+    g.add_argument(
+        "--no-video", action="store_true", help="skip only the annotated video (the slowest output); keep the report"
+    )
     g.add_argument(
         "--blur-faces",
         action=argparse.BooleanOptionalAction,
@@ -184,6 +193,37 @@ def _add_report_parser(sub) -> None:
     _add_analysis(r, report=True)
     _add_config(r)
     _add_report(r)
+
+
+def _add_compare_parser(sub) -> None:
+    """``compare``: before and after."""
+    c = sub.add_parser(
+        "compare",
+        help="compare one person's sessions (before and after) against the smallest detectable change",
+        description="Compare two or more sessions of one person, oldest first: per leg, the change of the median peak "
+        "knee-over-foot and of the category counts between consecutive sessions (and first to last), each judged "
+        "against the smallest detectable change from the sessions' own rep-to-rep variability and rep counts; the "
+        "left-right difference; a warning for every difference of set-up. Writes comparison.json, comparison.png "
+        "and comparison.html into --out (see docs/measurement.md#comparing-sessions).",
+    )
+    c.add_argument(
+        "sessions",
+        nargs="+",
+        metavar="SESSION",
+        help="a session.json or an 'analyse' output folder holding one; at least two, oldest first",
+    )
+    c.add_argument("-o", "--out", required=True, help="output folder (created; files are replaced atomically)")
+    c.add_argument(
+        "--label",
+        action="append",
+        default=None,
+        metavar="TEXT",
+        help="name of a session, once per session in the same order (default: the session date recorded by "
+        "'analyse --session-date', else the folder's name)",
+    )
+    c.add_argument("--no-page", action="store_true", help="write comparison.json only (no plot, no HTML page)")
+    c.add_argument("--json", action="store_true", help="print comparison.json to stdout instead of the sentences")
+    _add_config(c)
 
 
 def _add_samples_parser(sub) -> None:
@@ -250,6 +290,7 @@ def build_parser() -> argparse.ArgumentParser:
     lm.add_argument("-o", "--out", required=True, help="output .npz file")
     _add_extraction(lm)
 
+    _add_compare_parser(sub)
     _add_batch_parser(sub)
     _add_app_parser(sub)
     _add_samples_parser(sub)
@@ -258,3 +299,15 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("action", choices=("where", "fetch"))
     m.add_argument("name", nargs="?", default="full", choices=MODEL_NAMES)
     return p
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    """Parse a command line. ``samples path --fetch NAME`` works too: argparse alone fills an optional
+    positional before an option and would reject the NAME after it."""
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command == "samples" and args.name is None and len(extra) == 1 and not extra[0].startswith("-"):
+        args.name, extra = extra[0], []
+    if extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    return args

@@ -21,7 +21,6 @@ class Frame:
     image: np.ndarray
 
 
-
 _ROTATE = {90: cv2.ROTATE_90_COUNTERCLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_CLOCKWISE}
 
 

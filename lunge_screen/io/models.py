@@ -6,8 +6,8 @@ Resolution order for :func:`resolve_model`:
 2. the folder in the environment variable ``LUNGE_SCREEN_MODEL_DIR``;
 3. the user cache (``platformdirs.user_cache_dir("lunge-screen")/models``);
 4. a download from the official MediaPipe model storage into the user cache,
-   checked against the published sha256 before it is used (only when
-   ``download=True``, which is the CLI's default).
+   checked against the published sha256 before it is kept (only when
+   ``download=True``, which is the CLI's default; :mod:`.download`, with pooch).
 
 Every file with an official bundle's name is checked against its published sha256
 and refused if it does not match. This download is the only network access the
@@ -17,18 +17,15 @@ project makes.
 from __future__ import annotations
 
 import os
-import tempfile
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 from platformdirs import user_cache_dir
 
 from ..errors import ModelDownloadError, ModelError
-from ..progress import ProgressBar
 from ..types import MODEL_NAMES
 from .checksum import sha256_file
+from .download import fetch
 
 DEFAULT_MODEL = "full"
 ENV_MODEL_DIR = "LUNGE_SCREEN_MODEL_DIR"
@@ -177,44 +174,10 @@ def _missing_message(name: str) -> str:
 
 
 def download_model(name: str, *, progress: bool = True, timeout: float = 30.0) -> Path:
-    """Download an official bundle into the user cache, verifying size and sha256.
-
-    The file is written to a temporary name and renamed only after the checksum
-    matches, so an interrupted download never leaves a bad model behind.
-    """
+    """Download an official bundle into the user cache (:func:`lunge_screen.io.download.fetch`: sha256-checked,
+    nothing kept unless it matches; ``LUNGE_SCREEN_DOWNLOAD_URL`` replaces the official address)."""
     spec = MODELS[name]
-    folder = cache_dir()
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ModelDownloadError(f"cannot create the model cache {folder} ({exc.strerror})") from None
-    target = folder / spec.filename
-    fd, tmp_name = tempfile.mkstemp(prefix=spec.filename + ".", suffix=".part", dir=folder)
-    tmp = Path(tmp_name)
-    try:
-        done = 0
-        bar = ProgressBar(f"downloading {spec.filename}", unit="bytes") if progress else None
-        try:
-            with urllib.request.urlopen(spec.url, timeout=timeout) as response, os.fdopen(fd, "wb") as out:
-                total = int(response.headers.get("Content-Length") or spec.size)
-                while chunk := response.read(1 << 16):
-                    out.write(chunk)
-                    done += len(chunk)
-                    if bar:
-                        bar(done, total)
-        except (urllib.error.URLError, OSError, TimeoutError) as exc:
-            reason = getattr(exc, "reason", None) or exc
-            message = f"could not download the pose model ({reason}). {_missing_message(name)}"
-            raise ModelDownloadError(message) from None
-        finally:
-            if bar:
-                bar.close()
-        digest = sha256_file(tmp)
-        if digest not in spec.sha256:
-            raise ModelDownloadError(
-                f"downloaded {spec.filename} has sha256 {digest}, expected {spec.sha256[0]}: refused (not saved)"
-            )
-        os.replace(tmp, target)
-        return target
-    finally:
-        tmp.unlink(missing_ok=True)
+        return fetch(spec.url, spec.sha256[0], cache_dir(), spec.filename, progress=progress, timeout=timeout)
+    except ModelDownloadError as exc:
+        raise ModelDownloadError(f"{exc}. {_missing_message(name)}") from None

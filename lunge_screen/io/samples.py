@@ -2,7 +2,8 @@
 
 Lookup order for :func:`sample_path`: ``LUNGE_SCREEN_DATA_DIR`` -> user cache
 (``platformdirs.user_cache_dir("lunge-screen")/samples``) -> download (only with
-``fetch=True``). A sample *is* its sha256: a local file with the right name but
+``fetch=True``, from the manifest's address or ``$LUNGE_SCREEN_DOWNLOAD_URL/<name>``,
+see :mod:`.download`). A sample *is* its sha256: a local file with the right name but
 other bytes (a re-encoded or different clip) is skipped with a reason, and a
 download is kept only when its sha256 matches the manifest. Third-party footage
 is never bundled with the package; ``sample_videos/README.md`` lists where each
@@ -13,9 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -24,6 +22,7 @@ from platformdirs import user_cache_dir
 
 from ..errors import InputNotFoundError, ModelDownloadError
 from .checksum import sha256_file
+from .download import ENV_DOWNLOAD_URL, fetch
 
 ENV_DATA_DIR = "LUNGE_SCREEN_DATA_DIR"
 
@@ -114,34 +113,20 @@ def sample_path(name: str, *, fetch: bool = False) -> Path:
     return download(s)
 
 
-def download(s: Sample, timeout: float = 60.0) -> Path:
-    """Download one sample into the cache, refusing it unless its sha256 matches.
+def download(s: Sample, *, progress: bool = True, timeout: float = 60.0) -> Path:
+    """Download one sample into the cache, refusing it unless its sha256 matches (:func:`.download.fetch`).
 
-    The file is written to a temporary name in the cache folder and renamed into
-    place only after the check, so a failed or refused download leaves nothing behind.
+    A failed or refused download leaves nothing behind.
     """
-    if not s.url:
+    if not s.url and not os.environ.get(ENV_DOWNLOAD_URL):
         origin = f" Its origin: {s.source}." if s.source else ""
         raise ModelDownloadError(
             f"no public download address is recorded for {s.name}.{origin} Put the file (sha256 {s.sha256}, "
             f"{s.size} bytes) in a folder named by {ENV_DATA_DIR}"
         )
-    folder = cache_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=s.name + ".", suffix=".part", dir=folder)
     try:
-        with os.fdopen(fd, "wb") as out:
-            try:
-                with urllib.request.urlopen(s.url, timeout=timeout) as r:
-                    while chunk := r.read(1 << 16):
-                        out.write(chunk)
-            except (urllib.error.URLError, OSError, TimeoutError) as exc:
-                raise ModelDownloadError(f"could not download {s.name} ({getattr(exc, 'reason', exc)})") from None
-        digest = sha256_file(Path(tmp))
-        if digest != s.sha256:
-            raise ModelDownloadError(f"{s.name}: downloaded file has sha256 {digest}, expected {s.sha256}: refused")
-        target = folder / s.name
-        os.replace(tmp, target)
-        return target
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+        return fetch(s.url or "", s.sha256, cache_dir(), s.name, progress=progress, timeout=timeout)
+    except ModelDownloadError as exc:
+        raise ModelDownloadError(
+            f"{exc}. Offline: put {s.name} (sha256 {s.sha256}) in a folder named by {ENV_DATA_DIR}"
+        ) from None

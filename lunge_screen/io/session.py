@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..config import from_dict
 from ..errors import InputNotFoundError, SeriesFileError
-from ..results import SCHEMA, SessionResult
+from ..results import SCHEMA, SCHEMA_VERSION, SessionResult
 from ..settings import AnalysisSettings, ConfigError
 from ..track.series import LandmarkSeries
 from .atomic import write_text
@@ -25,6 +25,25 @@ LANDMARKS = "landmarks.npz"
 def write_session(result: SessionResult, out: str | os.PathLike) -> Path:
     """Write ``session.json`` into the folder ``out`` atomically."""
     return write_text(Path(out) / SESSION, result.to_json() + "\n")
+
+
+def read_session(session_json: str | os.PathLike) -> SessionResult:
+    """A saved ``session.json`` as a :class:`SessionResult`.
+
+    Raises
+    ------
+    InputNotFoundError
+        The file is missing.
+    SeriesFileError
+        It is not a readable lunge-screen session of this schema version.
+    """
+    path = Path(session_json)
+    if not path.is_file():
+        raise InputNotFoundError(f"{path}: no such session file")
+    try:
+        return SessionResult.from_json(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise SeriesFileError(f"{path}: not a readable lunge-screen session.json ({exc})") from None
 
 
 def read_session_settings(session_json: str | os.PathLike) -> tuple[AnalysisSettings, str]:
@@ -47,6 +66,8 @@ def read_session_settings(session_json: str | os.PathLike) -> tuple[AnalysisSett
         data = json.loads(path.read_text(encoding="utf-8"))
         if data.get("schema") != SCHEMA:
             raise ValueError("not a lunge-screen session")
+        if data.get("schema_version") != SCHEMA_VERSION:  # another version's fields may mean other things
+            raise ValueError(f"schema version {data.get('schema_version')}; this version reads {SCHEMA_VERSION}")
         recorded = data.get("settings", {}).get("analysis", {})
         settings = from_dict(AnalysisSettings, recorded, where="analysis", strict=False)
         return settings, data["input"]["path"]

@@ -24,7 +24,8 @@ REP_COLUMNS = [
     "knee_over_foot_bottom", "knee_over_foot_peak", "shank_tilt_bottom_deg", "shank_tilt_peak_deg",
     "kmd_bottom", "kmd_change_bottom", "kmd_change_peak", "fppa_bottom_deg", "fppa_invalid_reason",
     "thigh_ratio_bottom", "knee_flexion_bottom_deg", "pelvic_obliquity_deg", "trunk_lean_deg",
-    "hip_and_foot_disagree",
+    "hip_and_foot_disagree", "reliability", "reliability_reasons", "visibility_bottom", "jitter", "shank_px",
+    "shank_in_plane",
 ]  # fmt: skip
 
 
@@ -88,6 +89,12 @@ def rep_rows(result: SessionResult) -> list[dict[str, object]]:
                     "pelvic_obliquity_deg": r.pelvic_obliquity_deg,
                     "trunk_lean_deg": r.trunk_lean_deg,
                     "hip_and_foot_disagree": m.hip_and_foot_disagree if m.measured else None,
+                    "reliability": m.reliability,
+                    "reliability_reasons": "; ".join(m.reliability_reasons) or None,
+                    "visibility_bottom": m.visibility_bottom,
+                    "jitter": m.jitter,
+                    "shank_px": m.shank_px,
+                    "shank_in_plane": m.shank_in_plane,
                 }
             )
     return rows

@@ -29,7 +29,7 @@ def quiet_native_stderr():
 
     MediaPipe's native code logs to fd 2 directly (model load, tensor alignment,
     accelerator teardown), which Python cannot filter. Python exceptions are
-    objects and still propagate; :class:`lunge_screen.progress.ProgressBar` writes
+    objects and still propagate; :func:`lunge_screen.progress.progress_bar` writes
     to its own copy of the original stderr, so progress stays visible.
     """
     try:

@@ -125,7 +125,8 @@ def prestart(
     settings = settings or ExtractSettings()
     try:
         info = info or probe(video)
-        resolved = model if isinstance(model, ResolvedModel) else resolve_model(model, download=download)
+        # Never downloads: a missing model is the real call's to fetch (once, with its progress and errors).
+        resolved = model if isinstance(model, ResolvedModel) else resolve_model(model, download=False)
         plan = _make_plan(video, resolved, settings, workers, warmup, info, first_delay_s=delay)
     except Exception:  # the real call will raise it properly
         return False
@@ -268,8 +269,6 @@ def _run_plan(plan: _Plan, tick, timings: dict | None, pending: dict | None) -> 
 def _series(arrays: tuple[np.ndarray, ...], source: SourceInfo) -> LandmarkSeries:
     times, fidx, image, world, vis, pres, change = arrays
     return LandmarkSeries(times, fidx, image, world, vis, pres, source=source, frame_change=change)
-
-
 
 
 __all__ = ["ExtractSettings", "ProgressFn", "extract_landmarks", "prestart", "shutdown_workers"]

@@ -15,7 +15,7 @@ from html import escape
 from importlib import resources
 from pathlib import PurePath
 
-from ..results import LegMeasures, LegSummary, Rep, SessionResult
+from ..results import Asymmetry, LegMeasures, LegSummary, Rep, SessionResult
 from ..settings import FilterSettings, Thresholds
 from .method import EXPLANATION, LIMITATIONS, SOURCES, method_paragraphs
 
@@ -70,9 +70,12 @@ def _leg(leg: str) -> str:
 
 
 def _finding_class(result: SessionResult) -> str:
+    """``flag`` (a knee rolls inward), ``mixed`` (inward on some reps, or unreliable), ``clear``, ``na``."""
     if result.finding.pattern == "not measurable":
         return "na"
-    return "flag" if result.finding.flag else "clear"
+    if result.finding.flag:
+        return "flag"
+    return "mixed" if result.finding.pattern in ("inconsistent", "unreliable") else "clear"
 
 
 def leg_table(result: SessionResult) -> str:
@@ -94,12 +97,18 @@ def leg_table(result: SessionResult) -> str:
     def obliquity(s: LegSummary) -> str:
         return _num(s.pelvic_obliquity_median_deg, "+.1f", "°")
 
+    def grade(s: LegSummary) -> str:
+        why = f" ({escape('; '.join(s.reliability_reasons))})" if s.reliability_reasons else ""
+        return f"{escape(s.reliability)}{why}" if s.reliability else "–"
+
     rows = [
         ("Reps with this leg assessed", lambda s: str(s.n_reps)),
-        ("Reps measured", lambda s: str(s.n_valid)),
-        ("Knee inward (slightly or clearly)", lambda s: f"{s.n_inward} of {s.n_valid}"),
-        ("Categories", cats),
-        ("Rolls inward?", lambda s: "<strong>yes</strong>" if s.rolls_inward else "no"),
+        ("Reps measured (not withheld)", lambda s: str(s.n_valid)),
+        ("Reliable reps (counted)", lambda s: str(s.n_reliable)),
+        ("Reliability", grade),
+        ("Knee inward (slightly or clearly), reliable reps", lambda s: f"{s.n_inward} of {s.n_reliable}"),
+        ("Categories (reliable reps)", cats),
+        ("What the reps show", lambda s: escape(s.judgement or "–")),
         ("Median peak knee over foot (shank lengths, inward +)", iqr),
         ("Median KMD change at the bottom (leg lengths)", lambda s: _num(s.kmd_change_median, "+.2f")),
         ("Median FPPA at the bottom (valid reps)", fppa),
@@ -114,14 +123,28 @@ def leg_table(result: SessionResult) -> str:
         for label, f in rows
     )
     out = f'<div class="scroll"><table class="legs"><thead>{head}</thead><tbody>{body}</tbody></table></div>'
-    if kof is not None and kof.difference is not None:
-        verdict = (
-            f"above the smallest detectable difference ({kof.sdd:.2f}): the {kof.worse_leg} knee goes further inward"
-            if kof.exceeds_sdd
-            else f"within the smallest detectable difference ({kof.sdd:.2f}): no clear side-to-side difference"
-        )
-        out += f'<p class="note">Left minus right median peak knee over foot: {kof.difference:+.2f}, {verdict}.</p>'
+    if kof is not None:
+        out += f'<p class="note">{escape(asymmetry_note(kof))}</p>'
     return out
+
+
+def asymmetry_note(kof: Asymmetry) -> str:
+    """The left-right comparison in words: the difference, its interval, and what it is judged against."""
+    if not kof.judged or kof.difference is None:
+        return f"Left and right not compared: {kof.not_judged_reason}."
+    level = f"{kof.interval_level:.0%}"
+    base = (
+        f"Left minus right median peak knee over foot: {kof.difference:+.2f} ({level} bootstrap interval over "
+        f"reps {kof.interval_low:+.2f} to {kof.interval_high:+.2f}; smallest detectable difference {kof.sdd:.2f}). "
+    )
+    if kof.detected:
+        return base + (
+            f"Beyond both the detectable difference and this clip's noise: the {kof.worse_leg} knee goes further "
+            "inward."
+        )
+    if kof.exceeds_sdd:
+        return base + "Larger than the detectable difference, but within this clip's rep-to-rep noise: no clear side."
+    return base + "Within the detectable difference: no clear side-to-side difference."
 
 
 def _why(m: LegMeasures | None, rep: Rep) -> str:
@@ -130,6 +153,9 @@ def _why(m: LegMeasures | None, rep: Rep) -> str:
     if not m.measured:
         return m.withheld_reason or "withheld"
     notes = []
+    if m.reliability and m.reliability != "good":
+        counted = "not counted" if m.reliability == "poor" else "counted"
+        notes.append(f"reliability {m.reliability} ({counted}): {'; '.join(m.reliability_reasons)}")
     if m.fppa_invalid_reason:
         notes.append(f"FPPA not valid: {m.fppa_invalid_reason}")
     if m.hip_and_foot_disagree:
@@ -137,7 +163,7 @@ def _why(m: LegMeasures | None, rep: Rep) -> str:
     return "; ".join(notes)
 
 
-NUMERIC = (1, 6, 7, 8, 9, 10)
+NUMERIC = (1, 7, 8, 9, 10, 11)
 
 
 REP_COLUMNS = (
@@ -147,6 +173,7 @@ REP_COLUMNS = (
     "Knee",
     "View",
     "Result",
+    "Reliability",
     "Peak knee over foot",
     "At bottom",
     "KMD change",
@@ -157,7 +184,7 @@ REP_COLUMNS = (
 
 
 def rep_table(reps: list[Rep]) -> str:
-    """One row per assessed knee per rep; withheld rows hatched grey with the reason.
+    """One row per assessed knee per rep; withheld rows hatched grey with the reason, poor ones greyed.
 
     On a narrow screen each row becomes a card of "label: value" lines (``data-label``).
     """
@@ -176,6 +203,7 @@ def rep_table(reps: list[Rep]) -> str:
                 _leg(m.leg) if m else "–",
                 escape(r.view),
                 _cat(m.category if m else None),
+                escape(m.reliability) if m and m.reliability else "–",
                 _num(m.knee_over_foot_peak if m else None, "+.2f"),
                 _num(m.knee_over_foot_bottom if m else None, "+.2f"),
                 _num(m.kmd_change_bottom if m else None, "+.2f"),
@@ -188,7 +216,8 @@ def rep_table(reps: list[Rep]) -> str:
                 f"data-label='{REP_COLUMNS[i]}'>{c}</td>"
                 for i, c in enumerate(cells)
             )
-            cls = ' class="withheld"' if withheld else ""
+            poor = m is not None and m.reliability == "poor"
+            cls = ' class="withheld"' if withheld else ' class="poor"' if poor else ""
             rows.append(f"<tr{cls}>{tds}</tr>")
     if not rows:
         return "<p>No repetitions were found.</p>"

@@ -28,11 +28,15 @@ PANEL_HEIGHT = 720
 
 
 def worst_reps(reps: list[Rep]) -> dict[str, tuple[Rep, LegMeasures] | None]:
-    """Per leg: the measured rep with the largest peak knee-over-foot; else the first withheld one; else None."""
+    """Per leg: the reliable (else measured) rep with the largest peak knee-over-foot; else the first withheld one.
+
+    None for a leg never assessed. A poor rep is shown only when the leg has no reliable one.
+    """
     out: dict[str, tuple[Rep, LegMeasures] | None] = {}
     for leg in ("left", "right"):
         assessed = [(r, m) for r in reps for m in r.legs if m.leg == leg]
         measured = [(r, m) for r, m in assessed if m.measured and m.knee_over_foot_peak is not None]
+        measured = [(r, m) for r, m in measured if m.reliable] or measured
         if measured:
             out[leg] = max(measured, key=lambda rm: rm[1].knee_over_foot_peak)
         else:

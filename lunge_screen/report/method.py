@@ -57,10 +57,19 @@ def method_paragraphs(t: Thresholds, cutoff_hz: float = 6.0) -> list[str]:
         "reported only when the thigh is seen at least "
         f"{t.fppa_min_thigh_ratio:.0%} of its standing length (at the bottom of a front-view lunge the thigh "
         "points at the camera and the angle means nothing).",
-        f"A knee is said to roll inward when at least {t.min_reps_per_leg} reps were measured and more than "
-        f"{t.inward_fraction:.0%} of them are slightly or clearly inward. Left and right are compared by the "
-        f"absolute difference of their medians against the smallest detectable difference "
-        f"({t.sdd_knee_over_foot:.2f} shank lengths for knee over foot, {t.sdd_fppa_deg:g}° for FPPA).",
+        "A value that cannot be a measurement is withheld with its reason: a knee beyond what anatomy allows "
+        "(more than half a shank length beside the foot), a shank pointing at the camera, a knee or foot the "
+        "model hardly sees, a knee that is nearly straight at the bottom, legs crossing in the picture. Every "
+        "measured rep is graded good, fair or poor from this video's own data (landmark visibility and jitter, "
+        "the person's size in pixels, foreshortening, camera angle, frame rate); poor reps are shown but not "
+        "counted.",
+        f"A knee is said to roll inward when at least {t.min_reps_per_leg} reliable reps were measured and more "
+        f"than {t.inward_fraction:.0%} of them are slightly or clearly inward; inward on some reps but not most "
+        "is reported as inconsistent. Left and right are compared only when both legs have "
+        f"{t.min_reps_per_leg} reliable reps: the difference of their medians, with a bootstrap interval over the "
+        "reps, must exceed the smallest detectable difference "
+        f"({t.sdd_knee_over_foot:.2f} shank lengths for knee over foot, {t.sdd_fppa_deg:g}° for FPPA) and the "
+        "interval must exclude no difference before one side is named.",
     ]
 
 

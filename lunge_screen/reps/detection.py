@@ -1,36 +1,45 @@
-"""Find lunge repetitions (start, bottom, end) and the lead leg of each.
+"""Find repetitions (start, bottom, end), their movement kind and the working leg of each.
 
-A rep is stand -> descend -> bottom (lowest pelvis) -> rise -> stand. The signal is
-the pelvis's **depth**: ``1 - h(t) / h_stand(t)`` where ``h`` is the image height of
-the mid-hip above the lowest foot point and ``h_stand`` its running maximum over a
-few seconds (the standing height at the person's current distance, so walking
-toward the camera does not look like a descent). Depth is 0 standing and about
-0.2-0.5 at a lunge's bottom. Bottoms are peaks of depth of at least
-``min_depth`` prominence, at least ``min_interval_s`` apart.
+Stages (every rule is in docs/measurement.md, "Reps", with its reason):
 
-The lead leg of each rep is decided in :mod:`lunge_screen.reps.lead`.
+1. :func:`lunge_screen.reps.signal.rep_signal`: body-relative pelvis depth on a uniform grid
+   (world landmarks; leg lengths; VFR-safe). Edit cuts split it: nothing is measured across
+   a cut.
+2. :func:`lunge_screen.reps.cycles.cycles`: top -> bottom -> top cycles with hysteresis.
+3. Gates: the more flexed knee bends at least ``min_knee_flexion_deg`` at the bottom (a step
+   or walking dips the pelvis a little with straight-ish knees), the person is present in
+   most of the rep's frames, the rep lasts ``min_duration_s``-``max_duration_s``, the pelvis
+   does not travel across the frame.
+4. :func:`lunge_screen.reps.kind.classify_rep`: the movement kind and the working leg from
+   the world-landmark cues at the bottom.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
-from scipy.ndimage import maximum_filter1d
-from scipy.signal import find_peaks
 
-from ..measure.kinematics import knee_flexion
 from ..measure.standing import standing_leg_length
 from ..settings import RepSettings
-from ..track.series import L_ANKLE, L_FOOT, L_HEEL, L_HIP, L_KNEE, R_ANKLE, R_FOOT, R_HEEL, R_HIP, R_KNEE, PersonTrack
-from ..track.signals import fill_gaps, lowpass, sample_rate
-from ..types import Lead
-from .lead import lead_leg
+from ..track.series import L_HIP, R_HIP, PersonTrack
+from ..types import Lead, RepKind
+from .cycles import Cycle, cycles
+from .kind import bottom_cues, classify_rep
+from .signal import RepSignal, flexion_on_grid, rep_signal, upright_world
+
+#: A rep whose bottom is this close to an edit cut (s) is not counted: its bottom is not seen,
+#: and the shot on the other side may show the same rep.
+CUT_BOTTOM_S = 0.2
 
 
 @dataclass(frozen=True)
 class RepWindow:
-    """One repetition in track-frame indices (``start <= bottom <= end``) and its lead leg."""
+    """One repetition in track-frame indices (``start <= bottom <= end``), its kind and working leg.
+
+    ``depth``: pelvis depth at the bottom, leg lengths below the clip's top posture.
+    ``lead_confidence``: 0-1, how clearly the cues name the working leg (see :mod:`.kind`).
+    """
 
     start: int
     bottom: int
@@ -38,91 +47,70 @@ class RepWindow:
     lead: Lead
     depth: float
     lead_confidence: float
+    kind: RepKind = "lunge"
 
 
-def pelvis_depth(track: PersonTrack, settings: RepSettings = RepSettings()) -> tuple[np.ndarray, np.ndarray]:
-    """``(depth, h)``: pelvis depth (0 standing, fraction of standing height) and hip height in px.
+def cut_signal(sig: RepSignal, cut_times: list[float]) -> tuple[np.ndarray, frozenset[int]]:
+    """The grid depth with the samples nearest each edit cut set missing (no cycle spans a cut),
+    and the grid indices beside the cuts (open edges: a rep may start or end there unseen)."""
+    d = sig.depth.copy()
+    edges: set[int] = set()
+    for t in cut_times:
+        i = int(np.searchsorted(sig.t, t))
+        d[max(0, i - 1) : i + 1] = np.nan
+        edges.update({max(0, i - 2), max(0, i - 1), i, i + 1})
+    return d, frozenset(edges)
 
-    The hip height is gap-filled (``pelvis_fill_gap_s``) and low-passed (``pelvis_cutoff_hz``);
-    the standing height is its running maximum over ``standing_window_s``.
-    """
-    im = track.image
-    mid_hip_y = 0.5 * (im[:, L_HIP, 1] + im[:, R_HIP, 1])
-    feet = im[:, [L_ANKLE, R_ANKLE, L_HEEL, R_HEEL, L_FOOT, R_FOOT], 1]
-    with np.errstate(all="ignore"):
-        floor = np.nanmax(np.where(np.isfinite(feet), feet, -np.inf), axis=1)
-    floor[~np.isfinite(floor)] = np.nan
-    h = floor - mid_hip_y
-    h = fill_gaps(h, track.time, settings.pelvis_fill_gap_s)
-    h = lowpass(h, track.time, settings.pelvis_cutoff_hz)
-    fs = sample_rate(track.time) or 30.0
-    size = max(3, int(round(settings.standing_window_s * fs)))
-    filled = np.where(np.isfinite(h), h, -np.inf)
-    h_stand = maximum_filter1d(filled, size=size, mode="nearest")
-    with np.errstate(all="ignore"):
-        depth = 1.0 - h / h_stand
-    depth[~np.isfinite(depth)] = np.nan
-    return depth, h
+
+def _boundary(d: np.ndarray, c: Cycle, fraction: float, step: int) -> int:
+    """Walk from the bottom toward the start (``step=-1``) or end (``+1``) top until depth is back near it."""
+    top = c.start if step < 0 else c.end
+    limit = d[top] + fraction * (d[c.bottom] - d[top])
+    i = c.bottom
+    while i != top and np.isfinite(d[i + step]) and d[i] > limit:
+        i += step
+    return i
 
 
 def find_reps(
-    track: PersonTrack, settings: RepSettings = RepSettings(), frontal: bool = True, depth: np.ndarray | None = None
-) -> list[RepWindow]:
-    """Detect repetitions in a (cleaned, label-corrected) person track.
-
-    ``depth``: the track's :func:`pelvis_depth`, if already computed.
-    """
-    if depth is None:
-        depth, _ = pelvis_depth(track, settings)
-    n = len(depth)
-    if n < 5 or not np.isfinite(depth).any():
-        return []
-    fs = sample_rate(track.time) or 30.0
-    d = np.nan_to_num(depth, nan=0.0)
-    peaks, _ = find_peaks(
-        d, prominence=settings.min_depth, distance=max(1, int(settings.min_interval_s * fs)), height=settings.min_depth
-    )
-    found = track.found
-    leg = standing_leg_length(track, depth)
-    w = track.world
-    flexion = np.fmax(
-        knee_flexion(w[:, L_HIP], w[:, L_KNEE], w[:, L_ANKLE]), knee_flexion(w[:, R_HIP], w[:, R_KNEE], w[:, R_ANKLE])
-    )
+    track: PersonTrack,
+    settings: RepSettings = RepSettings(),
+    cut_times: list[float] | None = None,
+    signal: RepSignal | None = None,
+) -> tuple[list[RepWindow], RepSignal]:
+    """Reps of a label-corrected person track (landmarks before visibility masking), and the rep signal."""
+    track = replace(track, world=upright_world(track.world, settings.straight_knee_deg, settings.standing_feet))
+    sig = signal or rep_signal(track, settings)
+    d, open_edges = cut_signal(sig, cut_times or [])
+    found = np.asarray(track.found, bool)
+    if len(d) < 5 or not np.isfinite(d).any():
+        return [], sig
+    flex_l, flex_r = flexion_on_grid(track, sig.t, settings)
+    leg_px = standing_leg_length(track)
     hip_x = 0.5 * (track.image[:, L_HIP, 0] + track.image[:, R_HIP, 0])
     reps: list[RepWindow] = []
-    for k, p in enumerate(peaks):
-        peak = d[p]
-        lo_limit = reps[-1].end if reps else 0
-        hi_limit = peaks[k + 1] if k + 1 < len(peaks) else n - 1
-        thr = settings.boundary_fraction * peak
-        # Walk out from the bottom while depth keeps falling, until it is back under the
-        # boundary fraction of the peak (standing) or turns (the next rep starts).
-        start = p
-        while start > lo_limit and d[start] > thr and d[start - 1] <= d[start] + 1e-6:
-            start -= 1
-        while start < p and not np.isfinite(depth[start]):
-            start += 1  # never start a rep on a frame without a pelvis depth
-        end = p
-        while end < hi_limit and d[end] > thr and d[end + 1] <= d[end] + 1e-6:
-            end += 1
-        rose = d[end] <= thr or (end < hi_limit and d[end + 1] > d[end] + 1e-6)
-        if not rose or not found[min(end + 1, n - 1)]:
-            continue  # the clip or the person's track ends before the rise: the bottom is not known
-        if start > 0 and d[start] > thr and not d[start - 1] > d[start] + 1e-6 and np.isfinite(depth[start - 1]):
-            continue
-        dur = track.time[end] - track.time[start]
-        if not settings.min_duration_s <= dur <= settings.max_duration_s:
-            continue
+    found_cycles = cycles(
+        d, settings.turn_delta, settings.min_amplitude, settings.return_fraction, settings.return_min, open_edges
+    )
+    for c in found_cycles:
+        if any(abs(sig.t[c.bottom] - tc) <= CUT_BOTTOM_S for tc in cut_times or []):
+            continue  # the bottom is at a cut: it may be the same rep as the other shot's, and is not seen
+        fb = float(np.nanmax([flex_l[c.bottom], flex_r[c.bottom]])) if np.isfinite(
+            [flex_l[c.bottom], flex_r[c.bottom]]
+        ).any() else np.nan  # fmt: skip
+        if np.isfinite(fb) and fb < settings.min_knee_flexion_deg:
+            continue  # the pelvis dipped but no knee bent like a lunge or squat: a step, walking
+        t0 = sig.t[_boundary(d, c, settings.boundary_fraction, -1)]
+        t1 = sig.t[_boundary(d, c, settings.boundary_fraction, +1)]
+        whole = np.isfinite(c.descent) and np.isfinite(c.ascent)
+        if t1 - t0 > settings.max_duration_s or (whole and t1 - t0 < settings.min_duration_s):
+            continue  # (a rep cut by the clip's edge is shorter than it was)
+        start, bottom, end = (sig.frame_at(track.time, t) for t in (t0, sig.t[c.bottom], t1))
         if found[start : end + 1].mean() < settings.min_present_fraction:
             continue
-        if np.isfinite(flexion[p]) and flexion[p] < settings.min_knee_flexion_deg:
-            continue  # pelvis dipped (a step, walking) but no knee bent like a lunge or squat
-        travel = abs(hip_x[end] - hip_x[start]) / leg if np.isfinite(leg) else np.nan
+        travel = abs(hip_x[end] - hip_x[start]) / leg_px if np.isfinite(leg_px) and leg_px > 0 else np.nan
         if np.isfinite(travel) and travel > settings.max_hip_travel:
             continue  # walked across the frame: not a rep
-        lead, conf = lead_leg(track, p, frontal, leg, settings)
-        reps.append(RepWindow(int(start), int(p), int(end), lead, float(peak), conf))
-    if reps:
-        typical = float(np.median([r.depth for r in reps]))
-        reps = [r for r in reps if r.depth >= settings.min_relative_depth * typical]
-    return reps
+        kind, lead, conf = classify_rep(bottom_cues(track, bottom, (start, end), leg_px), settings)
+        reps.append(RepWindow(start, bottom, end, lead, float(d[c.bottom]), conf, kind))
+    return reps, sig

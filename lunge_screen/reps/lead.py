@@ -1,10 +1,4 @@
-"""The lead leg of each rep, and one lead for reps on one planted front foot.
-
-At the bottom the rear knee drops toward the floor while the lead knee stays about a
-thigh's length higher, in any camera view; in a frontal view the lead foot is also the
-lower one in the image (nearer the camera). When both knees are at one height (a squat,
-both feet planted) the rep is bilateral (``lead = "both"``).
-"""
+"""One lead leg for a run of reps on one planted front foot (the lead of one rep: :mod:`.kind`)."""
 
 from __future__ import annotations
 
@@ -16,40 +10,10 @@ import numpy as np
 
 from ..measure.standing import standing_leg_length
 from ..settings import RepSettings
-from ..track.series import L_ANKLE, L_KNEE, R_ANKLE, R_KNEE, PersonTrack
-from ..types import Lead
+from ..track.series import L_ANKLE, R_ANKLE, PersonTrack
 
 if TYPE_CHECKING:
     from .detection import RepWindow
-
-
-def lead_leg(
-    track: PersonTrack, frame: int, frontal: bool, leg_px: float, settings: RepSettings = RepSettings()
-) -> tuple[Lead, float]:
-    """Lead leg at a bottom frame and a confidence in [0, 1].
-
-    ``leg_px`` is the standing leg length in pixels; knees within ``settings.bilateral_knee_gap``
-    leg lengths of one height make a squat (``both``); the confidence reaches 1 at a gap of
-    ``settings.lead_full_score`` leg lengths. Score > 0 means the left leg
-    leads: the right knee is lower than the left (it dropped toward the floor),
-    and in frontal/rear views the left foot is lower in the image (nearer the
-    camera, for a person facing it).
-    """
-    im = track.image[frame]
-    if not np.isfinite(leg_px) or leg_px <= 0:
-        return "unknown", 0.0
-    knee_gap = (im[R_KNEE, 1] - im[L_KNEE, 1]) / leg_px
-    if not np.isfinite(knee_gap):
-        return "unknown", 0.0
-    score = knee_gap
-    gap = settings.bilateral_knee_gap
-    if abs(knee_gap) < gap:
-        return "both", float(1.0 - abs(knee_gap) / gap)
-    if frontal:
-        foot_gap = (im[L_ANKLE, 1] - im[R_ANKLE, 1]) / leg_px
-        if np.isfinite(foot_gap) and np.sign(foot_gap) != np.sign(knee_gap) and abs(foot_gap) > abs(knee_gap):
-            score = foot_gap  # the two cues disagree: trust the stronger
-    return ("left" if score > 0 else "right"), float(min(1.0, abs(score) / settings.lead_full_score))
 
 
 def _lead_ankle(track: PersonTrack, rep: RepWindow) -> np.ndarray:

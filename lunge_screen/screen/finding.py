@@ -1,60 +1,108 @@
-"""The screen's plain-language finding: which knee rolls inward, and is one side clearly worse.
+"""The screen's finding: which pattern the clip shows, in one headline that matches the per-rep table.
 
-A leg "rolls inward" when at least ``min_reps_per_leg`` reps were measured and more than
-``inward_fraction`` of them are slightly or clearly medial (:mod:`lunge_screen.screen.summary`).
+Each leg is judged from its reliable reps (:mod:`lunge_screen.screen.summary`); a leg is
+*judged* when it has at least ``min_reps_per_leg`` of them. The pattern (``Finding.pattern``):
 
-Wording: the tool screens. It reports a pattern "consistent with" gluteus medius
-weakness and never a diagnosis: hip-abductor strength explains only about 22 % of
-frontal-plane knee alignment (Stickler 2015).
+* ``not measurable`` -- no knee measured at all, or too few measured reps on every leg;
+* ``unreliable`` -- measured, but no leg has enough reliable reps;
+* ``bilateral`` -- both judged legs roll inward (the worse side named only if the
+  difference is detected, :mod:`lunge_screen.screen.asymmetry`);
+* ``left`` / ``right`` -- that leg rolls inward, the other is judged, and the difference
+  is detected (beyond the SDD and the bootstrap interval): the only one-sided claim,
+  "consistent with left gluteus medius weakness";
+* ``inconsistent`` -- a judged knee is inward on some reps but not on most, or one knee
+  rolls inward while the difference from the other is within this clip's noise;
+* ``incomplete`` -- a knee rolls inward but the other leg cannot be judged;
+* ``none`` -- no judged knee is inward on any reliable rep.
+
+``flag`` is true for ``left``, ``right``, ``bilateral`` and ``incomplete`` (a knee rolls
+inward on most of its reps). Wording: :mod:`lunge_screen.screen.wording`.
 """
 
 from __future__ import annotations
 
 from ..results import Asymmetry, Finding, LegSummary, QualityWarning, Rep
 from ..settings import Thresholds
-from ..types import other_leg
+from ..types import Pattern, other_leg
+from . import wording as say
+
+JUDGED = ("inward", "mixed", "not inward")
+FLAGGED: tuple[Pattern, ...] = ("left", "right", "bilateral", "incomplete")
 
 
-def _noun(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
-def _details(legs: dict[str, LegSummary], kind: str, t: Thresholds) -> list[str]:
-    """One line per leg: tested or not, measured or not, how often inward, and too few reps."""
-    details = []
+def _kind(reps: list[Rep]) -> str:
+    return "squats" if reps and all(r.kind == "squat" for r in reps) else "lunges"
+
+
+def _details(legs: dict[str, LegSummary], asym: list[Asymmetry], kind: str, t: Thresholds) -> list[str]:
+    """One line per leg (what its reps show, its reliability), and the left-right comparison."""
+    out = []
     for s in legs.values():
-        if s.n_reps == 0:
-            details.append(f"{s.leg.capitalize()} leg: not tested (no {s.leg}-leg {kind} found).")
-            continue
-        if s.n_valid == 0:
-            details.append(
-                f"{s.leg.capitalize()} knee: not measured ({_noun(s.n_reps, 'rep')} found, none measurable)."
-            )
-            continue
-        med = s.knee_over_foot_peak_median
-        details.append(
-            f"{s.leg.capitalize()} knee: rolls inward on {s.n_inward} of {s.n_valid} {kind}"
-            f" (median peak knee-over-foot {med:+.2f} shank lengths)."
+        line = _cap(say.leg_phrase(s, kind, t)) + "."
+        if s.reliability:
+            why = f": {'; '.join(s.reliability_reasons)}" if s.reliability_reasons else ""
+            line += f" Reliability {s.reliability}{why}."
+        out.append(line)
+    kof = next(a for a in asym if a.measure == "knee_over_foot_peak")
+    out.append(f"Left minus right median knee-over-foot peak: {say.difference_phrase(kof)}.")
+    return out
+
+
+def _not_judged(legs: dict[str, LegSummary], reps: list[Rep], kind: str, t, quality) -> tuple[Pattern, str]:
+    """Pattern and headline when no leg can be judged."""
+    clauses = [say.leg_phrase(s, kind, t) for s in legs.values() if s.judgement != "not tested"]
+    if any(s.judgement == "unreliable" for s in legs.values()):
+        return "unreliable", " ".join(_cap(c) + "." for c in clauses)
+    if any(s.n_valid for s in legs.values()):
+        return "not measurable", (
+            f"Too few measurable {kind} to judge (at least {t.min_reps_per_leg} reliable per leg): "
+            + "; ".join(clauses)
+            + "."
         )
-        if s.n_valid < t.min_reps_per_leg:
-            details.append(f"{s.leg.capitalize()} leg: only {_noun(s.n_valid, 'measured rep')}; too few to judge.")
-    return details
-
-
-def _one_leg_summary(s: LegSummary, other: LegSummary, kof: Asymmetry, kind: str) -> str:
-    """The summary when exactly one knee (``s``) rolls inward."""
-    if kof.worse_leg == s.leg:
-        tail = f"more than the {other.leg} (difference {abs(kof.difference):.2f}, above the {kof.sdd:.2f} detectable)"
-    elif other.n_reps == 0:
-        tail = f"the {other.leg} leg was not tested (no {other.leg} {kind})"
-    elif other.n_valid == 0:
-        tail = f"the {other.leg} knee could not be measured"
+    withheld = [m.withheld_reason for r in reps for m in r.legs if m.withheld_reason]
+    if withheld:
+        reason = max(set(withheld), key=withheld.count)
     else:
-        tail = f"the {other.leg} stays over the foot"
-    return (
-        f"{s.leg.capitalize()} knee rolls inward on {s.n_inward} of {s.n_valid} {kind}, {tail} — "
-        f"consistent with {s.leg} gluteus medius weakness."
-    )
+        reason = "; ".join(w.message for w in quality[:2]) if quality else "no repetitions were found"
+    return "not measurable", f"No measurable {kind}: {reason}."
+
+
+def _others(legs: dict[str, LegSummary], shown: list[str], kind: str, t: Thresholds) -> str:
+    """`` — right leg not tested (...)`` for the legs the headline does not already describe."""
+    rest = [say.leg_phrase(s, kind, t) for leg, s in legs.items() if leg not in shown]
+    return "" if not rest else " " + "; ".join(_cap(r) for r in rest) + "."
+
+
+def _judged(legs: dict[str, LegSummary], kof: Asymmetry, kind: str, t: Thresholds) -> tuple[Pattern, str]:
+    """Pattern and headline when at least one leg is judged."""
+    judged = [s for s in legs.values() if s.judgement in JUDGED]
+    names = [s.leg for s in judged]
+    inward = [s for s in judged if s.judgement == "inward"]
+    if len(inward) == 2:
+        return "bilateral", say.bilateral(legs["left"], legs["right"], kof, kind)
+    if len(inward) == 1:
+        s = inward[0]
+        other = legs[other_leg(s.leg)]
+        if other.judgement not in JUDGED:
+            head = f"{_cap(say.leg_phrase(s, kind, t))}, but the sides cannot be compared."
+            return "incomplete", head + _others(legs, names, kind, t)
+        if kof.detected and kof.worse_leg == s.leg:
+            return s.leg, say.one_sided(s, other, kof, kind, t)
+        return "inconsistent", say.within_noise(s, other, kof, kind, t)
+    if any(s.judgement == "mixed" for s in judged):
+        return "inconsistent", say.inconsistent(judged, kind, t) + _others(legs, names, kind, t)
+    if len(judged) == 2:
+        head = (
+            f"Neither knee rolls inward: {'; '.join(say.leg_phrase(s, kind, t) for s in judged)} — no pattern "
+            "consistent with gluteus medius weakness."
+        )
+        return "none", head
+    head = f"{_cap(say.leg_phrase(judged[0], kind, t))}."
+    return "none", head + _others(legs, names, kind, t)
 
 
 def finding(
@@ -65,39 +113,16 @@ def finding(
     t: Thresholds,
     quality: list[QualityWarning],
 ) -> Finding:
-    """The plain-language result: which knee rolls inward, and is one side clearly worse."""
-    kind = "squats" if reps and all(r.kind == "squat" for r in reps) else "lunges"
+    """The plain-language result: the pattern, whether a knee is flagged, one headline and per-leg details."""
+    kind = _kind(reps)
     legs = {"left": left, "right": right}
-    measured = [s for s in legs.values() if s.n_valid > 0]
-    if not measured:
-        reason = "; ".join(w.message for w in quality[:2]) if quality else "no repetitions were found"
-        return Finding("not measurable", False, f"No measurable {kind}: {reason}.", [])
-    details = _details(legs, kind, t)
     kof = next(a for a in asym if a.measure == "knee_over_foot_peak")
-    inward = [s for s in legs.values() if s.rolls_inward]
-    if len(inward) == 1:
-        s = inward[0]
-        return Finding(s.leg, True, _one_leg_summary(s, legs[other_leg(s.leg)], kof, kind), details)
-    if len(inward) == 2:
-        if kof.exceeds_sdd:
-            w = kof.worse_leg
-            summary = (
-                f"Both knees roll inward, the {w} more (difference {abs(kof.difference):.2f}, above the "
-                f"{kof.sdd:.2f} detectable) — consistent with gluteus medius weakness, more on the {w}."
-            )
-            return Finding(w, True, summary, details)
-        summary = (
-            f"Both knees roll inward (left {left.n_inward} of {left.n_valid}, right {right.n_inward} of "
-            f"{right.n_valid}) with no clear side-to-side difference — consistent with bilateral hip abductor weakness."
-        )
-        return Finding("both", True, summary, details)
-    few = [s.leg for s in legs.values() if 0 < s.n_valid < t.min_reps_per_leg]
-    confident = any(s.n_valid >= t.min_reps_per_leg and s.n_inward for s in legs.values())
-    if few and not confident and any(s.n_inward for s in legs.values()):
-        summary = f"Inward knee movement seen, but too few measured {kind} to judge ({', '.join(few)} leg)."
-        return Finding("none", False, summary, details)
-    summary = (
-        "Neither knee rolls inward on this screen: the knees stay over the feet — "
-        "no pattern consistent with gluteus medius weakness."
-    )
-    return Finding("none", False, summary, details)
+    if any(s.judgement in JUDGED for s in legs.values()):
+        pattern, summary = _judged(legs, kof, kind, t)
+    else:
+        pattern, summary = _not_judged(legs, reps, kind, t, quality)
+    details = _details(legs, asym, kind, t) if any(s.n_reps for s in legs.values()) else []
+    return Finding(pattern, pattern in FLAGGED, summary, details)
+
+
+__all__ = ["FLAGGED", "JUDGED", "finding"]

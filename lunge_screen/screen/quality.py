@@ -71,10 +71,20 @@ def _reps(reps: list[Rep], settings: AnalysisSettings) -> list[QualityWarning]:
         w.append(QualityWarning("view", f"{n} rep(s) filmed outside a frontal view: their knee measures are withheld"))
     least = settings.thresholds.min_reps_per_leg
     for leg in LEGS:
-        n = sum(1 for r in reps for m in r.legs if m.leg == leg and m.measured)
+        n = sum(1 for r in reps for m in r.legs if m.leg == leg and m.reliable)
         led = sum(1 for r in reps for m in r.legs if m.leg == leg)
         if led and n < least:
-            w.append(QualityWarning("few_reps", f"{leg} leg: {n} measurable rep(s), fewer than {least}"))
+            w.append(QualityWarning("few_reps", f"{leg} leg: {n} reliable measured rep(s), fewer than {least}"))
+    measured = [m for r in reps for m in r.legs if m.measured]
+    poor = [m for m in measured if m.reliability == "poor"]
+    if poor:
+        codes = sorted({c for m in poor for c in m.reliability_concerns})
+        w.append(
+            QualityWarning(
+                "poor_reliability",
+                f"{len(poor)} of {len(measured)} measured knee(s) graded poor ({', '.join(codes)}): not counted",
+            )
+        )
     if any(r.lead == "unknown" for r in reps):
         w.append(QualityWarning("lead_unknown", "the lead leg could not be told for some reps"))
     withheld = sum(1 for r in reps for m in r.legs if m.withheld_reason and "frame" in m.withheld_reason)

@@ -52,6 +52,7 @@ LEGS = {
     "right": {"hip": R_HIP, "knee": R_KNEE, "ankle": R_ANKLE, "toe": R_FOOT, "other_hip": L_HIP},
 }
 
+
 @dataclass
 class SourceInfo:
     """Where a series came from: the video and the extraction settings."""

@@ -374,3 +374,94 @@ def test_cohort_without_pyarrow_writes_csv_and_says_why(tmp_path, monkeypatch):
     rows = read_cohort_csv(tmp_path / "cohort.csv")
     assert rows[0]["manifest_leg"] == "x" and rows[0]["leg"] == "left"  # a clashing manifest column is renamed
     assert rows[0]["error"] == "read: bad"
+
+
+def test_cohort_asymmetry_columns_repeat_the_sessions_asymmetry_on_both_rows(tmp_path):
+    from synth import lunge_series
+
+    from lunge_screen.pipeline import analyse_series
+
+    leads = ["left", "right", "left", "right"]
+    flagged = analyse_series(lunge_series(leads, {"left": 0.08})).result
+    even = analyse_series(lunge_series(leads, {"left": 0.08, "right": 0.06})).result
+    entries = [
+        CohortEntry("a.mp4", "/a.mp4", "videos/a", "ok", flagged),
+        CohortEntry("b.mp4", "/b.mp4", "videos/b", "ok", even),
+        CohortEntry("c.mp4", "/c.mp4", "videos/c", "failed", stage="read", error="bad"),
+    ]
+    write_cohort(entries, tmp_path)
+    rows = {(r["video"], r["leg"]): r for r in read_cohort_csv(tmp_path / "cohort.csv")}
+    header = list(next(iter(rows.values())))
+    asym = [c for c in header if c.startswith("asym_")]
+    assert asym == [f"asym_{m}_{p}" for m in ("knee_over_foot_peak", "fppa_deg")
+                    for p in ("difference", "exceeds_sdd", "worse_leg")]  # fmt: skip
+    for leg in ("left", "right"):
+        a, b, c = rows[("a.mp4", leg)], rows[("b.mp4", leg)], rows[("c.mp4", leg)]
+        assert float(a["asym_knee_over_foot_peak_difference"]) == pytest.approx(0.19, abs=0.015)
+        assert (a["asym_knee_over_foot_peak_exceeds_sdd"], a["asym_knee_over_foot_peak_worse_leg"]) == ("true", "left")
+        assert float(b["asym_knee_over_foot_peak_difference"]) == pytest.approx(0.048, abs=0.015)
+        assert (b["asym_knee_over_foot_peak_exceeds_sdd"], b["asym_knee_over_foot_peak_worse_leg"]) == ("false", "")
+        assert all(c[col] == "" for col in asym)  # a failed video: empty, never zero
+
+
+# ---- resume edge cases and the lock ----------------------------------------------------------
+@pytest.mark.shared
+def test_resume_retries_failures_keeps_no_person_and_redoes_on_model_or_version_change(tmp_path, monkeypatch):
+    """README: failed inputs are retried on each run; a video with no person is a finished analysis and is not;
+    a change of model or lunge-screen version redoes it."""
+    require_shared()
+    from lunge_screen.batch import jobs
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    empty, nobody = inputs / "empty.mp4", inputs / "nobody.mp4"
+    empty.write_bytes(b"")
+    make_video(nobody, n=20, fps=15)
+    out = tmp_path / "out"
+    cmd = ["batch", str(inputs), "-o", str(out), "-j", "1", "--model", "lite", "--quiet"]
+
+    assert main(cmd) == 11
+    assert processed(log_events(out)[-1]) == {str(empty): "failed", str(nobody): "failed"}
+    marker = json.loads(next(out.glob("videos/nobody.mp4-*/done.json")).read_text(encoding="utf-8"))
+    assert (marker["status"], marker["stage"]) == ("failed", "analyse") and "no person" in marker["error"]
+
+    assert main(cmd) == 11  # again: the unreadable file is retried, the finished no-person video is not
+    assert processed(log_events(out)[-1]) == {str(empty): "failed"}
+    assert next(e for e in log_events(out)[-1] if e.get("path") == str(nobody))["skipped"]
+
+    assert main([*cmd[:-3], "--model", "full", "--quiet"]) == 11  # another model: redone
+    assert processed(log_events(out)[-1]) == {str(empty): "failed", str(nobody): "failed"}
+
+    monkeypatch.setattr(jobs, "__version__", "999.0")  # another lunge-screen version: redone
+    assert main([*cmd[:-3], "--model", "full", "--quiet"]) == 11
+    assert set(processed(log_events(out)[-1])) == {str(empty), str(nobody)}
+    rows = read_cohort_csv(out / "cohort.csv")
+    assert {r["video"]: r["status"] for r in rows} == {"empty.mp4": "failed", "nobody.mp4": "failed"}
+
+
+@pytest.mark.shared
+def test_two_batches_cannot_write_into_one_out(tmp_path):
+    """While one batch holds ``--out`` (a second process here), another one stops with exit code 10."""
+    require_shared()
+    out = tmp_path / "out"
+    (out / "videos").mkdir(parents=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time; from pathlib import Path; from lunge_screen.batch import _locked\n"
+         "with _locked(Path(sys.argv[1])):\n    print('locked', flush=True); time.sleep(60)", str(out)],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        f = tmp_path / "a.mp4"
+        f.write_bytes(b"")
+        r = subprocess.run(
+            [sys.executable, "-m", "lunge_screen", "batch", str(f), "-o", str(out), "--quiet"],
+            capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert r.returncode == 10, r.stderr
+        assert "in use by another lunge-screen batch" in r.stderr
+        assert not (out / "cohort.csv").exists() and not (out / "run_log.jsonl").exists()
+    finally:
+        holder.kill()
+        holder.wait()
+    assert main(["batch", str(f), "-o", str(out), "--quiet"]) == 11  # free again: the batch runs (and f fails)

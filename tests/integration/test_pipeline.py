@@ -7,7 +7,7 @@ from synth import lunge_series
 from lunge_screen.pipeline import analyse_series
 from lunge_screen.results import SessionResult
 
-LEADS = ["left", "right", "left", "right"]
+LEADS = ["left", "right"] * 3  # 3 per leg: min_reps_per_leg
 SHANK = 0.42  # metres, synth.Body default
 
 
@@ -19,8 +19,8 @@ def test_reps_leads_and_a_known_medial_knee():
     result = analyse_series(lunge_series(LEADS, {"left": 0.08})).result
     assert [r.lead for r in result.reps] == LEADS
     assert all(r.view == "frontal" for r in result.reps)
-    assert _kof(result, "left") == pytest.approx([0.08 / SHANK] * 2, abs=0.01)
-    assert _kof(result, "right") == pytest.approx([0.0, 0.0], abs=0.01)
+    assert _kof(result, "left") == pytest.approx([0.08 / SHANK] * 3, abs=0.01)
+    assert _kof(result, "right") == pytest.approx([0.0] * 3, abs=0.01)
     assert result.legs["left"].rolls_inward and not result.legs["right"].rolls_inward
     assert result.finding.pattern == "left" and result.finding.flag
     assert "consistent with left gluteus medius weakness" in result.finding.summary
@@ -62,7 +62,7 @@ def test_rear_view_keeps_the_medial_sign():
     assert rear.facing == "away"
     assert all(r.view == "rear" for r in rear.reps)
     assert [r.lead for r in rear.reps] == LEADS
-    assert _kof(rear, "left") == pytest.approx([0.08 / SHANK] * 2, abs=0.01)
+    assert _kof(rear, "left") == pytest.approx([0.08 / SHANK] * 3, abs=0.01)
     assert rear.finding.pattern == "left"
 
 
@@ -70,7 +70,7 @@ def test_squats_assess_both_knees():
     result = analyse_series(lunge_series(["both"] * 3, {"left": 0.1, "right": 0.1}, drop=0.4)).result
     assert [r.lead for r in result.reps] == ["both"] * 3
     assert all({m.leg for m in r.legs} == {"left", "right"} for r in result.reps)
-    assert result.finding.pattern == "both"
+    assert result.finding.pattern == "bilateral"
 
 
 def test_standing_still_finds_no_reps():
@@ -91,10 +91,11 @@ def test_thresholds_change_the_categories():
 
 def test_session_json_round_trips_without_loss():
     result = analyse_series(lunge_series(LEADS, {"left": 0.08})).result
+    assert len(result.reps) == 4 and result.asymmetry and result.warnings is not None  # a full result
     again = SessionResult.from_json(result.to_json())
-    assert again == SessionResult.from_dict(result.to_dict())
-    assert again.to_json() == result.to_json()
-    assert again.reps[0].legs[0].knee_over_foot_peak == result.reps[0].legs[0].knee_over_foot_peak
+    assert again == result  # every field of the original, compared as dataclasses (floats exactly)
+    assert again.reps[0].legs[0] == result.reps[0].legs[0] and again.finding == result.finding
+    assert again.legs == result.legs and again.asymmetry == result.asymmetry
 
 
 def test_frame_table_has_one_row_per_frame():
@@ -103,3 +104,27 @@ def test_frame_table_has_one_row_per_frame():
     table = a.frame_table()
     assert {len(v) for v in table.values()} == {series.n_frames}
     assert np.nanmax(table["rep"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("medial", "exceeds", "worse"),
+    [({"left": 0.08}, True, "left"), ({"right": 0.08}, True, "right"), ({"left": 0.08, "right": 0.06}, False, None)],
+)
+def test_knee_asymmetry_is_left_minus_right_against_the_sdd(medial, exceeds, worse):
+    """Truth: the knee-over-foot peak is medial displacement / shank (0.08 m -> 0.19, 0.06 m -> 0.14)."""
+    result = analyse_series(lunge_series(LEADS, medial)).result
+    kof = next(a for a in result.asymmetry if a.measure == "knee_over_foot_peak")
+    left, right = medial.get("left", 0.0) / SHANK, medial.get("right", 0.0) / SHANK
+    assert (kof.left, kof.right) == (pytest.approx(left, abs=0.01), pytest.approx(right, abs=0.01))
+    assert kof.difference == pytest.approx(left - right, abs=0.015)
+    assert kof.sdd == 0.10 and kof.exceeds_sdd is exceeds and kof.worse_leg == worse
+    fppa = next(a for a in result.asymmetry if a.measure == "fppa_deg")
+    assert fppa.sdd == 8.0
+    if fppa.left is None or fppa.right is None:  # FPPA withheld on a leg: no difference, never "exceeds"
+        assert fppa.difference is None and not fppa.exceeds_sdd and fppa.worse_leg is None
+    else:
+        assert fppa.difference == pytest.approx(fppa.left - fppa.right)
+    assert [a.measure for a in SessionResult.from_json(result.to_json()).asymmetry] == [
+        "knee_over_foot_peak",
+        "fppa_deg",
+    ]

@@ -10,8 +10,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lunge_screen.io.video import probe
-
 pytestmark = pytest.mark.shared
 
 ALL_CLIPS = [
@@ -37,14 +35,21 @@ def _complete_refs(ann):
 
 # ---- landmarks -------------------------------------------------------------------------------
 @pytest.mark.parametrize("clip", ALL_CLIPS)
-def test_every_frame_gets_a_row_with_its_real_timestamp(clip, clip_series, shared):
-    info = probe(shared / "videos" / clip)
+def test_every_frame_gets_a_row_with_its_real_timestamp(clip, clip_series, annotations):
+    """Frame count, size and timestamps as the annotator decoded them (../shared/annotations), not as probed."""
+    ann = _ref(annotations, clip)
     s = clip_series(clip)
-    assert s.n_frames == info.n_frames  # all clips are <= 30 fps: below the 60 fps cap
-    assert np.array_equal(s.frame_index, np.arange(info.n_frames))
-    assert np.allclose(s.time, info.times)
-    assert np.all(np.diff(s.time) > 0)
-    assert (s.source.width, s.source.height) == (info.width, info.height)
+    assert s.n_frames == ann["n_frames"]  # all clips are <= 30 fps: below the 60 fps cap
+    assert np.array_equal(s.frame_index, np.arange(ann["n_frames"]))
+    assert [s.source.width, s.source.height] == ann["frame_size"]  # display size, after rotation
+    assert np.all(np.diff(s.time) > 0) and s.time[0] == 0.0
+    frame_s = 1.0 / ann["fps"]
+    assert s.time[-1] + frame_s == pytest.approx(ann["duration_s"], abs=0.6 * frame_s)
+    marks = [(r[f"{k}_f"], r[f"{k}_t"]) for r in ann["reps"] for k in ("start", "bottom", "end")]
+    marks = [(f, t) for f, t in marks if f is not None and t is not None]
+    assert marks or not ann["reps"]
+    for f, t in marks:  # the annotator's frame <-> presentation time pairs (ms), also for the VFR side view
+        assert s.time[f] == pytest.approx(t, abs=2e-3), (f, t, s.time[f])
 
 
 @pytest.mark.parametrize(

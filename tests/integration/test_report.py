@@ -259,12 +259,33 @@ def portrait(shared, clip_series):
     return series, analyse_series(series)
 
 
-def laplacian_var(img: np.ndarray, e: faces.Ellipse) -> float:
+def detect_faces(rgb: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """Faces found by OpenCV's Haar cascade (independent of our face landmarks): ``(x, y, w, h)`` boxes."""
     import cv2
 
-    grey = cv2.cvtColor(img, cv2.COLOR_RGB2GRAY)
-    y0, y1, x0, x1 = int(e.cy - 0.5 * e.ry), int(e.cy + 0.5 * e.ry), int(e.cx - 0.5 * e.rx), int(e.cx + 0.5 * e.rx)
-    return float(cv2.Laplacian(grey[y0:y1, x0:x1], cv2.CV_64F).var())
+    cascade = cv2.CascadeClassifier(cv2.data.haarcascades + "haarcascade_frontalface_default.xml")
+    grey = cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2GRAY)
+    return [tuple(map(int, b)) for b in cascade.detectMultiScale(grey, 1.1, 5, minSize=(24, 24))]
+
+
+def overlaps(a: tuple[int, int, int, int], boxes: list[tuple[int, int, int, int]]) -> bool:
+    """Does any of ``boxes`` cover at least a third of box ``a`` (the same face found again)?"""
+    ax, ay, aw, ah = a
+    for bx, by, bw, bh in boxes:
+        ix = max(0, min(ax + aw, bx + bw) - max(ax, bx))
+        iy = max(0, min(ay + ah, by + bh) - max(ay, by))
+        if ix * iy >= aw * ah / 3:
+            return True
+    return False
+
+
+def sharpness(rgb: np.ndarray, box: tuple[int, int, int, int]) -> float:
+    """Variance of the Laplacian inside ``box`` (x, y, w, h): high for detail, near zero for a blurred patch."""
+    import cv2
+
+    x, y, w, h = box
+    grey = cv2.cvtColor(np.ascontiguousarray(rgb[y : y + h, x : x + w]), cv2.COLOR_RGB2GRAY)
+    return float(cv2.Laplacian(grey, cv2.CV_64F).var())
 
 
 def test_real_annotated_video_keeps_size_rotation_and_frame_count(portrait, shared, tmp_path):
@@ -287,12 +308,17 @@ def test_real_annotated_video_keeps_size_rotation_and_frame_count(portrait, shar
     a, b = (np.stack(v).astype(int) for v in out.values())
     assert np.abs(a - b).mean() < 6  # the rotated-metadata copy comes out upright and identical
 
-    # Faces are blurred: the face region loses most of its detail.
+    # Faces are blurred, measured without our own face landmarks: OpenCV's face detector finds the face in
+    # every sampled original frame, in no annotated one, and the original's face box loses its detail.
     info = probe(videos / "lunge_front_portrait.mp4")
-    e = faces.face_ellipses(series)[100][0].scaled(720 / info.width)
-    original = next(iter_frames(videos / "lunge_front_portrait.mp4", info=info, indices=[100], max_side=1280)).image
-    annotated = out["lunge_front_portrait.mp4"][2]  # frame 100
-    assert laplacian_var(annotated, e) < 0.25 * laplacian_var(original, e)
+    originals = [f.image for f in iter_frames(videos / "lunge_front_portrait.mp4", info=info,
+                                              indices=np.arange(0, 217, 50), max_side=1280)]  # fmt: skip
+    annotated = out["lunge_front_portrait.mp4"]
+    for original, drawn in zip(originals, annotated):
+        found = detect_faces(original)
+        assert found, "the face detector must see the face in the original frame (control)"
+        assert not overlaps(found[0], detect_faces(drawn))  # (a stray detection elsewhere is not the face)
+        assert sharpness(drawn, found[0]) < 0.25 * sharpness(original, found[0])
 
 
 def test_report_command_on_a_real_session(portrait, shared, tmp_path):
@@ -305,3 +331,40 @@ def test_report_command_on_a_real_session(portrait, shared, tmp_path):
     kf = Image.open(tmp_path / "keyframes.jpg")
     assert kf.width > 700 and kf.height > 700
     assert not (tmp_path / "annotated.mp4").exists()
+
+
+def _report_images(folder) -> dict[str, np.ndarray]:
+    """keyframes.jpg and every picture inlined in report.html, as RGB arrays."""
+    import base64
+    import io
+    import re
+
+    images = {"keyframes.jpg": np.asarray(Image.open(folder / "keyframes.jpg").convert("RGB"))}
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    for i, data in enumerate(re.findall(r'src="data:image/[a-z]+;base64,([^"]+)"', html)):
+        images[f"report image {i}"] = np.asarray(Image.open(io.BytesIO(base64.b64decode(data))).convert("RGB"))
+    return images
+
+
+def test_no_face_can_be_seen_in_the_key_frames_or_the_report_pictures(portrait, shared, tmp_path, monkeypatch):
+    """keyframes.jpg and the report's pictures show no face; and where a key frame does show the face (the crop
+    widened to the whole frame here), the face is blurred: found by OpenCV's detector only without blurring,
+    and its box loses most of its detail."""
+    series, analysis = portrait
+    video = shared / "videos" / "lunge_front_portrait.mp4"
+    write_outputs(analysis, series, tmp_path / "as made", video_path=video, options=OutputOptions(video=False))
+    pictures = _report_images(tmp_path / "as made")
+    assert len(pictures) >= 3  # key frames, two plots
+    assert {name: detect_faces(img) for name, img in pictures.items()} == {name: [] for name in pictures}
+
+    monkeypatch.setattr(keyframes, "crop_box", lambda points, width, height, margin=0.18: (0, 0, width, height))
+    shown = {}
+    for blur in (False, True):
+        options = OutputOptions(video=False, blur_faces=blur)
+        write_outputs(analysis, series, tmp_path / f"blur {blur}", video_path=video, options=options)
+        shown[blur] = _report_images(tmp_path / f"blur {blur}")
+    for name in ("keyframes.jpg", "report image 0"):  # the file, and the copy inlined in the page
+        found = detect_faces(shown[False][name])
+        assert found, f"{name}: with the whole frame shown and blurring off, the face detector sees the face"
+        assert not overlaps(found[0], detect_faces(shown[True][name])), name
+        assert sharpness(shown[True][name], found[0]) < 0.25 * sharpness(shown[False][name], found[0]), name

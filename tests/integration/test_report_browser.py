@@ -1,196 +1,51 @@
-"""The HTML report of real clips, checked in a real headless browser (Debian's chromium).
+"""The HTML report of real clips, checked in a real headless browser (Playwright driving Debian's chromium).
 
-Chromium is started by the test on 127.0.0.1 with a random DevTools port and driven
-over the DevTools protocol with ``websocket-client`` (no browser download, no Node).
-The page must load with no console errors and no requests other than itself and its
-inline ``data:`` images; the finding and both legs' rows must be present; every image
-must decode; at 390 px (a phone) nothing may overflow sideways; and it must print to A4.
+The browser comes from the ``chromium`` fixture (tests/browser.py): ``/usr/bin/chromium``
+started by Playwright, no browser download. The page must load with no console errors and
+no requests other than itself and its inline ``data:`` images; the finding and both legs'
+rows must be present; every image must decode; at 390 px (a phone) nothing may overflow
+sideways; and it must print to A4.
 
 Screenshots go to pytest's tmp folder and are copied to /tmp/report_screenshots/.
-When chromium is missing the tests skip, except under CI=true, where they fail.
+When chromium or playwright is missing the tests skip, except under CI=true, where they fail.
 """
 
 from __future__ import annotations
 
-import base64
-import contextlib
-import itertools
 import json
 import os
 import shutil
-import subprocess
-import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import VIDEOS, in_ci
+from browser import new_page
+from conftest import VIDEOS
 
 pytestmark = [pytest.mark.shared, pytest.mark.browser]
 
 SCREENSHOTS = Path("/tmp/report_screenshots")
 PHONE_WIDTH = 390
-BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
 
-def find_browser() -> str | None:
-    for name in BROWSERS:
-        path = shutil.which(name)
-        if path:
-            return path
-    return None
-
-
-class DevTools:
-    """A minimal DevTools-protocol client for one page: commands, and the events seen so far."""
-
-    def __init__(self, ws_url: str) -> None:
-        import websocket
-
-        self.ws = websocket.create_connection(ws_url, timeout=60, suppress_origin=True)
-        self.ids = itertools.count(1)
-        self.events: list[dict] = []
-
-    def send(self, method: str, **params):
-        msg_id = next(self.ids)
-        self.ws.send(json.dumps({"id": msg_id, "method": method, "params": params}))
-        while True:
-            msg = json.loads(self.ws.recv())
-            if msg.get("id") == msg_id:
-                if "error" in msg:
-                    raise RuntimeError(f"{method}: {msg['error']}")
-                return msg.get("result", {})
-            if "method" in msg:
-                self.events.append(msg)
-
-    def wait_for(self, method: str, timeout: float = 60.0) -> dict:
-        end = time.monotonic() + timeout
-        for e in self.events:
-            if e["method"] == method:
-                return e
-        while time.monotonic() < end:
-            msg = json.loads(self.ws.recv())
-            if "method" in msg:
-                self.events.append(msg)
-                if msg["method"] == method:
-                    return msg
-        raise TimeoutError(method)
-
-    def evaluate(self, expression: str):
-        r = self.send("Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True)
-        if "exceptionDetails" in r:
-            raise RuntimeError(r["exceptionDetails"])
-        return r["result"].get("value")
-
-    def close(self) -> None:
-        with contextlib.suppress(Exception):
-            self.ws.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """A headless chromium process of our own; yields a function that opens a fresh page client."""
-    pytest.importorskip("websocket", reason="websocket-client is in the 'test' extra")
-    exe = find_browser()
-    if exe is None:
-        msg = "chromium not installed (apt-get install -y chromium)"
-        if in_ci():
-            pytest.fail(msg + " -- CI must run the browser tests")
-        pytest.skip(msg)
-    profile = tempfile.mkdtemp(prefix="lunge-screen-chromium-")
-    args = [
-        exe,
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--no-default-browser-check",
-        "--disable-extensions",
-        "--hide-scrollbars",
-        f"--user-data-dir={profile}",
-        "--remote-debugging-address=127.0.0.1",
-        "--remote-debugging-port=0",
-        "about:blank",
-    ]
-    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    port_file = Path(profile) / "DevToolsActivePort"
-    try:
-        deadline = time.monotonic() + 30
-        while not (port_file.exists() and port_file.read_text().strip()):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"chromium did not start (exit {proc.poll()})")
-            time.sleep(0.1)
-        port = int(port_file.read_text().split()[0])
-
-        def open_page() -> DevTools:
-            req = urllib.request.Request(f"http://127.0.0.1:{port}/json/new?about:blank", method="PUT")
-            with urllib.request.urlopen(req, timeout=10) as r:
-                target = json.loads(r.read())
-            return DevTools(target["webSocketDebuggerUrl"])
-
-        yield open_page
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        shutil.rmtree(profile, ignore_errors=True)
-
-
-def load(page: DevTools, html: Path, width: int, height: int = 844, mobile: bool = True, decode: bool = True) -> None:
-    """Open ``html`` at a viewport of ``width`` CSS px; with ``decode``, fail unless every image decodes."""
-    for domain in ("Page", "Runtime", "Network", "Log"):
-        page.send(f"{domain}.enable")
-    page.send("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1, mobile=mobile)
-    page.send("Page.navigate", url=html.resolve().as_uri())
-    page.wait_for("Page.loadEventFired")
+def load(browser, html: Path, width: int, height: int = 844, mobile: bool = True, decode: bool = True):
+    """A page showing ``html`` at ``width`` CSS px; with ``decode``, fail unless every image decodes."""
+    page = new_page(browser, width, height, mobile=mobile)
+    page.goto(html.resolve().as_uri(), wait_until="load")
     if decode:
         page.evaluate("Promise.all(Array.from(document.images).map(i => i.decode()))")
-    time.sleep(0.3)  # late console messages
-    page.send("Runtime.evaluate", expression="0")  # drain pending events
+    page.wait_for_timeout(300)  # late console messages
+    return page
 
 
-def page_width(page: DevTools) -> int:
+def page_width(page) -> int:
     """Width of the laid-out page in CSS px. A mobile viewport widens itself to fit overflowing
     content (``innerWidth`` grows too), so compare this with the device width, not ``innerWidth``."""
     return page.evaluate("Math.max(document.documentElement.scrollWidth, document.body.scrollWidth, innerWidth)")
 
 
-def problems(page: DevTools, html: Path) -> list[str]:
-    """Console errors, exceptions, error log entries and any request other than the page and data: URLs."""
-    url = html.resolve().as_uri()
-    out = []
-    for e in page.events:
-        m, p = e["method"], e.get("params", {})
-        if m == "Runtime.consoleAPICalled" and p.get("type") in ("error", "assert"):
-            out.append(f"console {p['type']}: {p.get('args')}")
-        elif m == "Runtime.exceptionThrown":
-            out.append(f"exception: {p.get('exceptionDetails')}")
-        elif m == "Log.entryAdded" and p["entry"]["level"] == "error":
-            out.append(f"log error: {p['entry'].get('text')} {p['entry'].get('url', '')}")
-        elif m == "Network.requestWillBeSent":
-            req = p["request"]["url"]
-            if req != url and not req.startswith("data:"):
-                out.append(f"request: {req}")
-        elif m == "Network.loadingFailed":
-            out.append(f"failed load: {p.get('errorText')}")
-    return out
-
-
-def screenshot(page: DevTools, name: str, tmp: Path, full: bool = True) -> Path:
-    params = {"format": "png"}
-    if full:
-        size = page.send("Page.getLayoutMetrics")["cssContentSize"]
-        params |= {"captureBeyondViewport": True, "clip": {**{k: size[k] for k in ("x", "y", "width")},
-                   "height": min(size["height"], 16000), "scale": 1}}  # fmt: skip
-    data = base64.b64decode(page.send("Page.captureScreenshot", **params)["data"])
+def screenshot(page, name: str, tmp: Path) -> Path:
     path = tmp / name
-    path.write_bytes(data)
+    page.screenshot(path=str(path), full_page=True)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     shutil.copy(path, SCREENSHOTS / name)
     print(f"screenshot: {path} (copy: {SCREENSHOTS / name})")
@@ -215,7 +70,7 @@ def reports(shared, clip_series, tmp_path_factory):
     return out
 
 
-def test_front_lunge_report_on_a_phone(reports, browser, tmp_path):
+def test_front_lunge_report_on_a_phone(reports, chromium, tmp_path):
     folder, written = reports["lunge_front_portrait.mp4"]
     html = folder / "report.html"
     names = {p.name for p in written}
@@ -224,11 +79,10 @@ def test_front_lunge_report_on_a_phone(reports, browser, tmp_path):
     assert not list(folder.glob("*.tmp")), "temporary files left behind"
     summary = json.loads((folder / "session.json").read_text())["finding"]["summary"]
 
-    page = browser()
+    page = load(chromium, html, PHONE_WIDTH)
     try:
-        load(page, html, PHONE_WIDTH)
         shot = screenshot(page, "report_phone_lunge_front.png", tmp_path)
-        assert problems(page, html) == []
+        assert page.problems == []
         text = page.evaluate("document.body.innerText")
         assert summary in text
         assert "consistent with" in text.lower() or "no pattern" in text.lower()
@@ -248,27 +102,24 @@ def test_front_lunge_report_on_a_phone(reports, browser, tmp_path):
         assert page.evaluate("getComputedStyle(document.querySelector('#finding')).borderLeftWidth") == "8px"
         assert shot.stat().st_size > 50_000
     finally:
-        page.close()
+        page.context.close()
 
 
-def test_report_prints_to_a4_and_reads_on_a_desktop(reports, browser, tmp_path):
+def test_report_prints_to_a4_and_reads_on_a_desktop(reports, chromium, tmp_path):
     folder, _ = reports["lunge_front_portrait.mp4"]
     html = folder / "report.html"
-    page = browser()
+    page = load(chromium, html, 1280, 900, mobile=False)
     try:
-        load(page, html, 1280, 900, mobile=False)
         screenshot(page, "report_desktop_lunge_front.png", tmp_path)
-        assert problems(page, html) == []
-        pdf = base64.b64decode(
-            page.send("Page.printToPDF", paperWidth=8.27, paperHeight=11.69, printBackground=True)["data"]
-        )
+        assert page.problems == []
+        pdf = page.pdf(format="A4", print_background=True)
         # What the print stylesheet lays out inside A4's margins (184 mm = 695 CSS px at 96 dpi).
-        page.send("Emulation.setEmulatedMedia", media="print")
-        page.send("Emulation.setDeviceMetricsOverride", width=695, height=1000, deviceScaleFactor=1, mobile=False)
+        page.emulate_media(media="print")
+        page.set_viewport_size({"width": 695, "height": 1000})
         screenshot(page, "report_print_layout_lunge_front.png", tmp_path)
         assert page_width(page) <= 695
     finally:
-        page.close()
+        page.context.close()
     assert pdf.startswith(b"%PDF")
     pages = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
     assert 2 <= pages <= 12, pages
@@ -277,22 +128,21 @@ def test_report_prints_to_a4_and_reads_on_a_desktop(reports, browser, tmp_path):
     shutil.copy(tmp_path / "report_a4.pdf", SCREENSHOTS / "report_a4_lunge_front.pdf")
 
 
-def test_side_view_report_marks_withheld_reps(reports, browser, tmp_path):
+def test_side_view_report_marks_withheld_reps(reports, chromium, tmp_path):
     folder, written = reports["reverse_lunge_side_view.mp4"]
     assert "annotated.mp4" not in {p.name for p in written}  # --no-video
     html = folder / "report.html"
-    page = browser()
+    page = load(chromium, html, PHONE_WIDTH)
     try:
-        load(page, html, PHONE_WIDTH)
         screenshot(page, "report_phone_side_view.png", tmp_path)
-        assert problems(page, html) == []
+        assert page.problems == []
         withheld = page.evaluate("document.querySelectorAll('#reps tr.withheld').length")
         assert withheld >= 1
         assert "side view" in page.evaluate("document.querySelector('#reps').innerText")
         assert page.evaluate("document.querySelector('#video') === null")
         assert page_width(page) <= PHONE_WIDTH
     finally:
-        page.close()
+        page.context.close()
 
 
 def test_report_makes_no_request_even_with_network_allowed(reports):
@@ -307,7 +157,7 @@ def test_report_makes_no_request_even_with_network_allowed(reports):
     assert os.path.getsize(folder / "report.html") < 6_000_000
 
 
-def test_the_checks_catch_errors_and_requests(browser, tmp_path):
+def test_the_checks_catch_errors_and_requests(chromium, tmp_path):
     """Negative control: the same checks flag a page that logs an error and fetches from the network."""
     bad = tmp_path / "bad.html"
     bad.write_text(
@@ -316,12 +166,11 @@ def test_the_checks_catch_errors_and_requests(browser, tmp_path):
         "<script>console.error('boom')</script>",
         encoding="utf-8",
     )
-    page = browser()
+    page = load(chromium, bad, PHONE_WIDTH, decode=False)
     try:
-        load(page, bad, PHONE_WIDTH, decode=False)
-        found = " | ".join(problems(page, bad))
+        found = " | ".join(page.problems)
         width = page_width(page)
     finally:
-        page.close()
+        page.context.close()
     assert "console error" in found and "request: http://127.0.0.1:9/x.png" in found
     assert width > PHONE_WIDTH

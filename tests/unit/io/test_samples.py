@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-import http.server
 import json
 import re
 import subprocess
-import threading
 from importlib import resources
 from pathlib import Path
 
 import pytest
+from http_server import serve
 
 from lunge_screen.cli import main
 from lunge_screen.errors import InputNotFoundError, ModelDownloadError
@@ -167,71 +166,74 @@ def test_no_address_gives_the_checksum_to_look_for(fake_manifest):
 # ---- download -------------------------------------------------------------------------------
 
 
-def test_download_from_file_url_is_verified_and_cached(fake_manifest, tmp_path):
+def test_http_download_is_verified_and_cached(fake_manifest, tmp_path):
     payload, entry, cache, set_url = fake_manifest
-    src = tmp_path / "remote.bin"
-    src.write_bytes(payload)
-    set_url(src.as_uri())
-    path = samples.sample_path(entry.name, fetch=True)
+    (tmp_path / "remote").mkdir()
+    (tmp_path / "remote" / "clip.mp4").write_bytes(payload)
+    with serve(tmp_path / "remote") as (base, requested):
+        set_url(base + "/clip.mp4")
+        path = samples.sample_path(entry.name, fetch=True)
+        assert samples.sample_path(entry.name, fetch=True) == path  # found in the cache: not downloaded again
+    assert requested == ["/clip.mp4"]
     assert path == cache / entry.name
     assert path.read_bytes() == payload
     assert sorted(p.name for p in cache.iterdir()) == [entry.name]
 
 
-def test_download_with_wrong_checksum_is_refused_and_leaves_nothing(fake_manifest, tmp_path):
-    _, entry, cache, set_url = fake_manifest
-    src = tmp_path / "remote.bin"
-    src.write_bytes(b"someone else's bytes")
-    set_url(src.as_uri())
-    with pytest.raises(ModelDownloadError, match="refused"):
-        samples.sample_path(entry.name, fetch=True)
-    assert list(cache.iterdir()) == []
-
-
-class _Handler(http.server.BaseHTTPRequestHandler):
-    body = b""
-
-    def do_GET(self):
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(self.body)))
-        self.end_headers()
-        self.wfile.write(self.body)
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def local_server():
-    """An HTTP server on 127.0.0.1 serving ``_Handler.body`` at any path."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/clip.mp4"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
-
-
-def test_http_download_with_wrong_checksum_is_refused(fake_manifest, local_server, monkeypatch):
+def test_http_download_with_wrong_checksum_is_refused_and_leaves_nothing(fake_manifest, tmp_path):
     payload, entry, cache, set_url = fake_manifest
-    monkeypatch.setattr(_Handler, "body", payload[:-1] + b"X")
-    set_url(local_server)
-    with pytest.raises(ModelDownloadError, match="refused"):
-        samples.sample_path(entry.name, fetch=True)
-    assert list(cache.iterdir()) == []
-    monkeypatch.setattr(_Handler, "body", payload)
-    assert samples.sample_path(entry.name, fetch=True).read_bytes() == payload
+    (tmp_path / "remote").mkdir()
+    (tmp_path / "remote" / "clip.mp4").write_bytes(payload[:-1] + b"X")
+    with serve(tmp_path / "remote") as (base, _):
+        set_url(base + "/clip.mp4")
+        with pytest.raises(ModelDownloadError, match="refused") as exc:
+            samples.sample_path(entry.name, fetch=True)
+        assert exc.value.exit_code == 8
+        assert list(cache.iterdir()) == []
+        (tmp_path / "remote" / "clip.mp4").write_bytes(payload)
+        assert samples.sample_path(entry.name, fetch=True).read_bytes() == payload
+
+
+def test_download_url_override_serves_a_clip_without_an_address(fake_manifest, tmp_path, monkeypatch):
+    payload, entry, _, _ = fake_manifest  # url is None
+    (tmp_path / "mirror").mkdir()
+    (tmp_path / "mirror" / entry.name).write_bytes(payload)
+    with serve(tmp_path / "mirror") as (base, requested):
+        monkeypatch.setenv("LUNGE_SCREEN_DOWNLOAD_URL", base)
+        assert samples.sample_path(entry.name, fetch=True).read_bytes() == payload
+    assert requested == [f"/{entry.name}"]
 
 
 def test_unreachable_address_is_a_download_error(fake_manifest, tmp_path):
     _, entry, cache, set_url = fake_manifest
-    set_url((tmp_path / "does-not-exist.bin").as_uri())
+    set_url("http://127.0.0.1:9/clip.mp4")  # the discard port: connection refused
     with pytest.raises(ModelDownloadError, match="could not download"):
         samples.sample_path(entry.name, fetch=True)
-    assert list(cache.iterdir()) == []
+    assert not cache.exists() or list(cache.iterdir()) == []
+
+
+def test_the_manifest_records_the_checked_addresses():
+    """The five clips with a byte-checked public copy (../shared/videos/README.md) have it as their url."""
+    urls = {s.name: s.url for s in samples.manifest()}
+    assert urls["lunge_front_portrait.mp4"] == (
+        "https://raw.githubusercontent.com/Prakhar-Singh-OP/FitnessTransformer/"
+        "05563bb1feb4a100efd57535d8f032dc47752b05/Lunges.mp4"
+    )
+    with_address = {n for n, u in urls.items() if u}
+    assert with_address == {
+        "lunge_front_portrait.mp4",
+        "walking_lunge_near_front.mp4",
+        "curtsy_lunge_front.mp4",
+        "squat_front_valgus_then_neutral.mp4",
+        "multi_person_side_vp9.mp4",
+    }
+
+
+def test_the_manifest_checksums_match_the_shared_clips(shared):
+    from lunge_screen.io.checksum import sha256_file
+
+    for s in samples.manifest():
+        assert sha256_file(shared / "videos" / s.name) == s.sha256, s.name
 
 
 # ---- CLI --------------------------------------------------------------------------------------
@@ -252,5 +254,16 @@ def test_cli_samples_path_and_list(fake_manifest, monkeypatch, tmp_path, capsys)
 
 def test_cli_samples_fetch_without_address_exits_with_download_code(fake_manifest, capsys):
     _, entry, _, _ = fake_manifest
-    assert main(["samples", "fetch", entry.name]) == ModelDownloadError.exit_code
+    assert main(["samples", "fetch", entry.name]) == 8
     assert samples.ENV_DATA_DIR in capsys.readouterr().err
+
+
+def test_cli_samples_path_with_fetch_before_the_name(fake_manifest, tmp_path, capsys):
+    """`samples path --fetch NAME` (the option first) is accepted, as `./dev demo` once wrote it."""
+    payload, entry, cache, set_url = fake_manifest
+    (tmp_path / "remote").mkdir()
+    (tmp_path / "remote" / entry.name).write_bytes(payload)
+    with serve(tmp_path / "remote") as (base, _):
+        set_url(f"{base}/{entry.name}")
+        assert main(["samples", "path", "--fetch", entry.name]) == 0
+    assert capsys.readouterr().out.strip() == str(cache / entry.name)

@@ -91,11 +91,23 @@ def test_truncated_video_is_an_error(tmp_path):
     data = path.read_bytes()
     cut = tmp_path / "cut.mp4"
     cut.write_bytes(data[: len(data) // 2])
-    with pytest.raises((CorruptVideoError, NotAVideoError)):
-        info = video.probe(cut)
-        list(video.iter_frames(cut, info=info))
+    with pytest.raises(CorruptVideoError, match="truncated video: the header lists 90 frames but only"):
+        video.probe(cut)  # the index first (faststart): the missing frames are known before decoding
     moov_last = make_video(tmp_path / "b.mp4", n=90, size=(160, 96))
     cut2 = tmp_path / "cut2.mp4"
     cut2.write_bytes(moov_last.read_bytes()[:5000])
-    with pytest.raises(NotAVideoError):
-        video.probe(cut2)
+    with pytest.raises(NotAVideoError, match="not a readable video file"):
+        video.probe(cut2)  # the index at the end, cut off: nothing says what the file holds
+
+
+def test_a_stream_damaged_part_way_is_a_corrupt_video(tmp_path):
+    path = make_video(tmp_path / "a.mp4", n=60, size=(160, 96), faststart=True)
+    data = bytearray(path.read_bytes())
+    start = len(data) // 4
+    data[start:] = bytes((i * 73) % 256 for i in range(len(data) - start))  # packets overwritten with garbage
+    bad = tmp_path / "damaged.mp4"
+    bad.write_bytes(bytes(data))
+    info = video.probe(bad)  # the header is intact
+    assert info.n_frames == 60
+    with pytest.raises(CorruptVideoError, match="decoding failed at frame"):
+        list(video.iter_frames(bad, info=info))

@@ -6,7 +6,7 @@ from synth import lunge_series
 
 from lunge_screen.measure.legs import leg_frames, leg_in_frame
 from lunge_screen.measure.standing import level_image, standing_frames, standing_reference
-from lunge_screen.reps.detection import pelvis_depth
+from lunge_screen.reps.signal import rep_signal
 from lunge_screen.settings import StandingSettings
 from lunge_screen.track.series import L_ANKLE, L_FOOT, L_KNEE, PersonTrack
 from lunge_screen.track.subject import choose_subject
@@ -25,7 +25,7 @@ def test_standing_frames_need_straight_knees_and_a_high_pelvis():
 
 def test_standing_lengths_match_the_synthetic_body():
     track = choose_subject(lunge_series(["left", "right"]))[0]
-    depth, _ = pelvis_depth(track)
+    depth = rep_signal(track).frame_depth
     ref = standing_reference(track, depth)
     assert ref.shank_px["left"] == pytest.approx(SHANK_M * SCALE, rel=0.05)
     assert ref.roll_deg == 0.0
@@ -33,7 +33,7 @@ def test_standing_lengths_match_the_synthetic_body():
 
 def test_a_known_medial_knee_reads_positive_knee_over_foot():
     track = choose_subject(lunge_series(["left", "left"], {"left": 0.08}))[0]
-    depth, _ = pelvis_depth(track)
+    depth = rep_signal(track).frame_depth
     ref = standing_reference(track, depth)
     left = leg_frames(track, level_image(track, ref.roll_deg), "left", ref)
     assert np.nanmax(left.knee_over_foot) == pytest.approx(0.08 / SHANK_M, abs=0.02)
@@ -42,7 +42,7 @@ def test_a_known_medial_knee_reads_positive_knee_over_foot():
 
 def test_camera_roll_below_the_setting_is_not_corrected():
     track = choose_subject(lunge_series(["left"], roll_deg=2.0))[0]
-    depth, _ = pelvis_depth(track)
+    depth = rep_signal(track).frame_depth
     assert standing_reference(track, depth).roll_deg == 0.0
     assert standing_reference(track, depth, StandingSettings(min_roll_deg=1.0)).roll_deg == pytest.approx(2.0, abs=0.5)
 

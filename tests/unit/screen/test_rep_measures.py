@@ -31,3 +31,17 @@ def test_only_masked_frames_count():
 
 def test_finite_or_none():
     assert finite_or_none(np.float32(1.5)) == 1.5 and finite_or_none(np.nan) is None and finite_or_none(None) is None
+
+
+@pytest.mark.parametrize("fps", [18.0, 25.0, 30.0, 60.0, 240.0])
+def test_the_peak_is_what_the_knee_holds_for_0_2_s_at_any_frame_rate(fps):
+    """README: the sustained peak is held for >= 0.2 s. 0.12 s inward does not count; 0.3 s does."""
+    from lunge_screen.settings import AnalysisSettings
+
+    held_for = AnalysisSettings().sustained_s
+    assert held_for == 0.2
+    t = np.arange(0, 2, 1 / fps)
+    for held, expected in ((0.12, 0.1), (0.3, 0.5)):
+        x = np.full(t.shape, 0.1)
+        x[(t >= 0.5) & (t < 0.5 + held)] = 0.5
+        assert sustained_peak(x, np.ones(t.shape, bool), t, held_for) == pytest.approx(expected), (fps, held)

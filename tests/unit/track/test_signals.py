@@ -13,7 +13,8 @@ def test_lowpass_keeps_movement_and_removes_jitter_at_any_frame_rate(fps):
     fast = 0.3 * np.sin(2 * np.pi * min(15.0, 0.45 * fps) * t)
     y = signals.lowpass(slow + fast, t, cutoff_hz=6.0)
     core = slice(len(t) // 6, -len(t) // 6)
-    assert np.max(np.abs(y[core] - slow[core])) < 0.05 + 0.3 * (fps < 20)
+    assert np.max(np.abs(fast[core])) > 0.25  # the jitter is there to be removed (a do-nothing filter fails)
+    assert np.max(np.abs(y[core] - slow[core])) < 0.05  # at 18 fps too: the jitter is at 8.1 Hz, above 6 Hz
 
 
 def test_hampel_removes_a_spike_and_keeps_the_rest():

@@ -1,0 +1,165 @@
+"""The movement of a rep and its working leg, from world-landmark cues at the bottom (pure rules).
+
+Cues (world landmarks: metres, y down, camera-aligned axes; every length divided by the
+clip's leg length ``L``, so the rules hold at any distance and zoom). Each is the median over
+``CUE_WINDOW_S`` around the bottom, so one noisy frame does not decide:
+
+* ``knee_height[leg]``: the knee above the floor (the lowest foot point of both feet);
+* ``foot_clearance[leg]``: that foot's lowest point above the floor (0 = on the ground);
+* ``flexion[leg]``: knee flexion, degrees (0 = straight);
+* ``stance_width``: the ankles' distance along the world's lateral axis;
+* ``ankle_motion[leg]``: how much that ankle moves in the image over the whole rep (SD of its
+  position, standing leg lengths): a standing foot stays planted, a free foot moves.
+
+Rules, first match wins (reasons in docs/measurement.md, "Reps"):
+
+1. **lateral lunge**: both feet on the ground, one knee bent (``min_knee_flexion_deg``) and the
+   other straight (``straight_knee_deg``), feet wide apart (``wide_stance``) -> the bent leg works.
+2. **lunge** (split stance: forward, reverse, walking, split and Bulgarian squats): the knees'
+   heights differ by ``knee_gap`` and the lower knee is bent and down toward the floor (at most
+   ``rear_knee_max``) -> the leg with the higher knee (the front leg) works. A single-leg
+   squat's free knee stays up near the standing knee, so it fails this rule.
+3. **single-leg squat**: one foot is off the ground by ``foot_lift`` -> the standing leg works,
+   by a vote of three cues: the lower foot, the more flexed knee, the less moving ankle (a pose
+   model can misplace the free foot's height when it reaches toward the camera, and the free
+   knee may be straight or bent; two of three independent cues must agree).
+4. **squat**: both feet down, knee heights within ``knee_gap`` and flexions within
+   ``squat_max_flexion_gap_deg`` -> both knees are assessed (lead ``both``).
+5. otherwise ``unknown``.
+
+The confidence is how far the deciding cue clears its threshold (0.5 at the threshold, 1 at
+twice it); a rep below ``min_lead_confidence`` gets lead ``unknown``. Every rule treats the
+legs symmetrically, so a mirrored video (legs relabelled) gives the other leg on every rep.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..measure.kinematics import knee_flexion, segment_length
+from ..settings import RepSettings
+from ..track.series import (
+    L_ANKLE,
+    L_FOOT,
+    L_HEEL,
+    L_HIP,
+    L_KNEE,
+    R_ANKLE,
+    R_FOOT,
+    R_HEEL,
+    R_HIP,
+    R_KNEE,
+    PersonTrack,
+)
+from ..types import Lead, Leg, RepKind
+
+#: Half-width of the window around the bottom whose median gives the cues, s.
+CUE_WINDOW_S = 0.1
+_LEGS = {
+    "left": (L_HIP, L_KNEE, L_ANKLE, (L_ANKLE, L_HEEL, L_FOOT)),
+    "right": (R_HIP, R_KNEE, R_ANKLE, (R_ANKLE, R_HEEL, R_FOOT)),
+}
+
+
+@dataclass(frozen=True)
+class BottomCues:
+    """World-landmark cues at a rep's bottom (lengths in leg lengths, angles in degrees; NaN = unknown)."""
+
+    knee_height: dict[Leg, float]
+    foot_clearance: dict[Leg, float]
+    flexion: dict[Leg, float]
+    stance_width: float
+    ankle_motion: dict[Leg, float] = field(default_factory=lambda: {"left": np.nan, "right": np.nan})
+
+
+def bottom_cues(track: PersonTrack, frame: int, window: tuple[int, int], leg_px: float) -> BottomCues:
+    """The cues of :class:`BottomCues` at track frame ``frame`` (median over ``CUE_WINDOW_S`` around it).
+
+    ``window``: the rep's first and last frame (for the ankles' motion); ``leg_px``: the standing
+    leg length in pixels.
+    """
+    t = np.asarray(track.time, float)
+    sel = np.abs(t - t[frame]) <= CUE_WINDOW_S
+    w = np.asarray(track.world, float)[sel]
+    feet_y = w[:, [j for leg in _LEGS.values() for j in leg[3]], 1]
+    floor = np.nanmax(feet_y, axis=1)
+    legs = [segment_length(w[:, h], w[:, k]) + segment_length(w[:, k], w[:, a]) for h, k, a, _ in _LEGS.values()]
+    length = np.nanmedian(np.concatenate(legs)) if np.isfinite(np.concatenate(legs)).any() else np.nan
+    kh, clear, flex = {}, {}, {}
+    for leg, (h, k, a, foot) in _LEGS.items():
+        kh[leg] = _med((floor - w[:, k, 1]) / length)
+        clear[leg] = _med((floor - np.nanmax(w[:, list(foot), 1], axis=1)) / length)
+        flex[leg] = _med(knee_flexion(w[:, h], w[:, k], w[:, a]))
+    width = _med(np.abs(w[:, L_ANKLE, 0] - w[:, R_ANKLE, 0]) / length)
+    im = np.asarray(track.image, float)[window[0] : window[1] + 1]
+    motion = {}
+    for leg, ankle in (("left", L_ANKLE), ("right", R_ANKLE)):
+        xy = im[:, ankle, :2]
+        xy = xy[np.isfinite(xy).all(axis=1)]
+        motion[leg] = float(np.sqrt(xy.var(axis=0).sum()) / leg_px) if len(xy) > 2 and leg_px > 0 else np.nan
+    return BottomCues(kh, clear, flex, width, motion)
+
+
+def _med(x: np.ndarray) -> float:
+    x = np.asarray(x, float)
+    x = x[np.isfinite(x)]
+    return float(np.median(x)) if x.size else float("nan")
+
+
+def _confidence(value: float, threshold: float) -> float:
+    """0.5 when ``value`` just reaches ``threshold``, 1 at twice it (linear between)."""
+    if not np.isfinite(value) or threshold <= 0:
+        return 0.0
+    return float(np.clip(0.5 * value / threshold, 0.0, 1.0))
+
+
+def classify_rep(c: BottomCues, s: RepSettings = RepSettings()) -> tuple[RepKind, Lead, float]:
+    """``(kind, lead, confidence)`` of one rep from its bottom cues (rules in the module docstring)."""
+    fl, fr = c.flexion["left"], c.flexion["right"]
+    kl, kr = c.knee_height["left"], c.knee_height["right"]
+    cl, cr = c.foot_clearance["left"], c.foot_clearance["right"]
+    both_down = max(cl, cr) < s.foot_lift
+    bent = "left" if fl >= fr else "right"
+    straight_f, bent_f = min(fl, fr), max(fl, fr)
+    one_bent = bent_f >= s.min_knee_flexion_deg and straight_f < s.straight_knee_deg
+    if both_down and one_bent and c.stance_width >= s.wide_stance:
+        spread = _confidence(bent_f - straight_f, 2 * s.straight_knee_deg)
+        return _lead("lateral lunge", bent, min(_confidence(c.stance_width, s.wide_stance), spread), s)
+    gap = kl - kr
+    lower: Leg = "left" if gap < 0 else "right"
+    rear_down = c.knee_height[lower] <= s.rear_knee_max and c.flexion[lower] >= s.min_knee_flexion_deg
+    if abs(gap) >= s.knee_gap and rear_down:
+        return _lead("lunge", "left" if gap > 0 else "right", _confidence(abs(gap), s.knee_gap), s)
+    if np.isfinite(cl) and np.isfinite(cr) and abs(cl - cr) >= s.foot_lift:
+        return _single_leg(c, s)
+    if both_down and abs(gap) < s.knee_gap and abs(fl - fr) < s.squat_max_flexion_gap_deg:
+        conf = min(1.0, 1.0 - 0.5 * max(abs(gap) / s.knee_gap, abs(fl - fr) / s.squat_max_flexion_gap_deg))
+        return "squat", "both", round(conf, 3)
+    return "unknown", "unknown", 0.0
+
+
+def _single_leg(c: BottomCues, s: RepSettings) -> tuple[RepKind, Lead, float]:
+    """Standing leg of a single-leg squat: two of three cues (lower foot, more flexed knee, stiller ankle)."""
+    cl, cr = c.foot_clearance["left"], c.foot_clearance["right"]
+    votes: list[Leg] = ["left" if cl < cr else "right"]
+    fl, fr = c.flexion["left"], c.flexion["right"]
+    if np.isfinite(fl) and np.isfinite(fr) and abs(fl - fr) >= s.straight_knee_deg / 2:
+        votes.append("left" if fl > fr else "right")
+    ml, mr = c.ankle_motion["left"], c.ankle_motion["right"]
+    if np.isfinite(ml) and np.isfinite(mr) and max(ml, mr) > 1.5 * min(ml, mr):
+        votes.append("left" if ml < mr else "right")
+    left = votes.count("left")
+    right = len(votes) - left
+    if left == right:
+        return "single-leg squat", "unknown", 0.0
+    leg: Leg = "left" if left > right else "right"
+    agreement = max(left, right) / 3
+    return _lead("single-leg squat", leg, round(min(agreement, _confidence(abs(cl - cr), s.foot_lift)), 3), s)
+
+
+def _lead(kind: RepKind, leg: Leg, conf: float, s: RepSettings) -> tuple[RepKind, Lead, float]:
+    if conf < s.min_lead_confidence:
+        return kind, "unknown", round(conf, 3)
+    return kind, leg, round(conf, 3)
