@@ -12,9 +12,10 @@ import dataclasses
 from typing import Any
 
 from lunge_screen.results import InputInfo, LegMeasures, ModelInfo, Rep, SessionResult
+from lunge_screen.screen.asymmetry import asymmetries
 from lunge_screen.screen.categories import categorise
 from lunge_screen.screen.finding import finding
-from lunge_screen.screen.summary import asymmetries, summarise_leg
+from lunge_screen.screen.summary import summarise_leg
 from lunge_screen.settings import AnalysisSettings, ExtractSettings, Thresholds
 
 SHA = "a" * 64
@@ -53,7 +54,7 @@ def make_session(
             reps.append(_rep(k, leg, v, t, view))
             k += 1
     legs = {leg: summarise_leg(leg, reps, t) for leg in ("left", "right")}
-    asym = asymmetries(legs["left"], legs["right"], t)
+    asym = asymmetries(reps, t, analysis.asymmetry)
     ext = {**dataclasses.asdict(ExtractSettings()), **(extraction or {})}
     return SessionResult(
         input=InputInfo(video, 1080, 1920, fps, 300, 300, 10.0),
