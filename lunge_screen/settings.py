@@ -194,6 +194,11 @@ class RepSettings:
         0.10, "leg lengths", "... and by at least this much",
         "three times the 0.03 hysteresis; a pulse in split stance moves the pelvis 0.2-0.4 leg lengths",
     )  # fmt: skip
+    bottom_phase: float = setting(
+        0.1, "fraction", "the bottom phase: depth within this fraction of the rep's excursion from its deepest; "
+        "its middle is the reported bottom and its frames give the movement and working-leg cues",
+        "a flat bottom's single deepest frame moves with the frame rate; the phase's middle does not",
+    )  # fmt: skip
     boundary_fraction: float = setting(0.25, "fraction", "a rep starts/ends where depth is back within this "
                                        "fraction of its excursion from the top")  # fmt: skip
     min_duration_s: float = setting(0.4, "s", "shortest rep")

@@ -54,7 +54,7 @@ def make_session(
             reps.append(_rep(k, leg, v, t, view))
             k += 1
     legs = {leg: summarise_leg(leg, reps, t) for leg in ("left", "right")}
-    asym = asymmetries(reps, t, analysis.asymmetry)
+    asym = asymmetries(reps, t)
     ext = {**dataclasses.asdict(ExtractSettings()), **(extraction or {})}
     return SessionResult(
         input=InputInfo(video, 1080, 1920, fps, 300, 300, 10.0),

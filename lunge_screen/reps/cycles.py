@@ -137,7 +137,9 @@ def cycles(
     or ends inside the rep, or ends while the pelvis is still rising -- is NaN; that is allowed
     only at an open edge: the signal's first or last sample, or an edit cut (``open_edges``). A
     stretch that ends because the person was lost is not an open edge (nobody saw them come
-    back up), and its rep is dropped. A rep is kept when it shows at least one side, its larger side is at least
+    back up), and its rep is dropped; so is a rep whose deepest point is the stretch's first or last
+    sample (the clip ends on the way down: its bottom is not seen). A rep is kept when it shows at
+    least one side, its larger side is at least
     ``min_amplitude`` and every side it shows at least ``return_min``.
     """
     d = np.asarray(d, float)
@@ -155,8 +157,12 @@ def cycles(
             ascent = np.nan if (k == len(triples) - 1 and ends_inside) else seg[m] - seg[e]
             if k == len(triples) - 1 and ascent < return_min:
                 ascent = np.nan  # the stretch ends while the pelvis is still rising
+            if k == 0 and s == 0 and descent < return_min:
+                descent = np.nan  # the stretch starts while the pelvis is still going down
             if (np.isnan(descent) and not open_start) or (np.isnan(ascent) and not open_end):
                 continue  # the person was lost before the rep was seen to start or end
+            if m <= 1 or m >= len(seg) - 2:
+                continue  # the deepest point is the stretch's edge: the bottom itself is not seen
             sides = [v for v in (descent, ascent) if np.isfinite(v)]
             if not sides or max(sides) < min_amplitude or min(sides) < return_min:
                 continue

@@ -72,6 +72,20 @@ def _boundary(d: np.ndarray, c: Cycle, fraction: float, step: int) -> int:
     return i
 
 
+def _bottom_phase(d: np.ndarray, t: np.ndarray, c: Cycle, fraction: float) -> tuple[float, float]:
+    """First and last time (s) of the run around the bottom where depth is within ``fraction`` of the
+    rep's excursion from its shallower top: the deepest part of the rep. Its middle is the reported
+    bottom: a flat bottom's argmax moves with the sampling, its middle does not."""
+    top = np.nanmax([d[c.start], d[c.end]])
+    limit = d[c.bottom] - fraction * (d[c.bottom] - top)
+    a = b = c.bottom
+    while a > c.start and np.isfinite(d[a - 1]) and d[a - 1] >= limit:
+        a -= 1
+    while b < c.end and np.isfinite(d[b + 1]) and d[b + 1] >= limit:
+        b += 1
+    return float(t[a]), float(t[b])
+
+
 def find_reps(
     track: PersonTrack,
     settings: RepSettings = RepSettings(),
@@ -105,12 +119,13 @@ def find_reps(
         whole = np.isfinite(c.descent) and np.isfinite(c.ascent)
         if t1 - t0 > settings.max_duration_s or (whole and t1 - t0 < settings.min_duration_s):
             continue  # (a rep cut by the clip's edge is shorter than it was)
-        start, bottom, end = (sig.frame_at(track.time, t) for t in (t0, sig.t[c.bottom], t1))
+        phase = _bottom_phase(d, sig.t, c, settings.bottom_phase)
+        start, bottom, end = (sig.frame_at(track.time, t) for t in (t0, 0.5 * (phase[0] + phase[1]), t1))
         if found[start : end + 1].mean() < settings.min_present_fraction:
             continue
         travel = abs(hip_x[end] - hip_x[start]) / leg_px if np.isfinite(leg_px) and leg_px > 0 else np.nan
         if np.isfinite(travel) and travel > settings.max_hip_travel:
             continue  # walked across the frame: not a rep
-        kind, lead, conf = classify_rep(bottom_cues(track, bottom, (start, end), leg_px), settings)
+        kind, lead, conf = classify_rep(bottom_cues(track, bottom, (start, end), leg_px, phase), settings)
         reps.append(RepWindow(start, bottom, end, lead, float(d[c.bottom]), conf, kind))
     return reps, sig

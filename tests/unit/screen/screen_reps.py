@@ -25,10 +25,9 @@ def withheld(leg: str, reason: str = "side view (yaw 60 deg)") -> LegMeasures:
 
 
 def rep(k: int, *legs: LegMeasures) -> Rep:
-    """A frontal rep assessing these knees: a lunge for one, a squat for both."""
     lead = legs[0].leg if len(legs) == 1 else "both"
     return Rep(k, 10 * k, 10 * k + 5, 10 * k + 9, float(k), k + 0.5, k + 0.9, lead, 1.0, 0.3, "frontal", 5.0,
-               legs=list(legs), kind="lunge" if len(legs) == 1 else "squat")  # fmt: skip
+               legs=list(legs), kind="squat" if lead == "both" else "lunge")  # fmt: skip
 
 
 def lunges(left: list[float], right: list[float], grades: dict[str, list[str]] | None = None) -> list[Rep]:

@@ -17,9 +17,9 @@ from lunge_screen.results import LegMeasures, Rep
 from lunge_screen.screen.quality import _reps
 from lunge_screen.settings import AnalysisSettings
 from lunge_screen.track.orientation import swap_permutation
-from lunge_screen.track.series import L_ANKLE, L_FOOT, L_KNEE, R_FOOT, R_KNEE
+from lunge_screen.track.series import L_FOOT, L_KNEE, R_FOOT, R_KNEE
 
-LEADS = ["left", "right"] * 3  # 3 reliable reps per leg: no few_reps warning
+LEADS = ["left", "right"] * 3  # three per leg: min_reps_per_leg
 
 
 def _with(series, **arrays):
@@ -77,16 +77,6 @@ def _legs_swapped_for_a_moment():
     return _with(s, image=image, world=world)
 
 
-def _jittery_knees():
-    s = lunge_series(LEADS)
-    image = s.image.copy()
-    rng = np.random.default_rng(0)
-    shank_px = np.nanmedian(np.hypot(*(image[:, 0, L_KNEE, :2] - image[:, 0, L_ANKLE, :2]).T))
-    for j in (L_KNEE, R_KNEE):  # the model's knees shake by 4 % of a shank from frame to frame
-        image[:, 0, j, 0] += rng.normal(0.0, 0.04 * shank_px, s.n_frames)
-    return _with(s, image=image)
-
-
 def _edit_cut():
     s = lunge_series(LEADS)
     change = s.frame_change.copy()
@@ -101,7 +91,7 @@ CASES = {
     "several_people": _second_person,
     "no_reps": lambda: lunge_series([], rest_s=6.0),
     "few_reps": lambda: lunge_series(["left", "right"]),  # one measured rep per leg, fewer than 3
-    "poor_reliability": _jittery_knees,
+    "poor_reliability": lambda: lunge_series(LEADS, scale=40.0),  # a tiny person: shanks of ~18 px
     "out_of_frame": _feet_on_the_bottom_edge,
     "labels_corrected": _legs_swapped_for_a_moment,
     "camera_roll": lambda: lunge_series(LEADS, roll_deg=8.0),
@@ -131,13 +121,14 @@ def test_view_and_lead_unknown_warnings_from_the_reps():
     """``view`` (measured on real side-view clips in test_real_clips) and ``lead_unknown``, from the rep rule."""
 
     def rep(i, lead, view):
-        legs = [LegMeasures(leg="left", category="over foot", knee_over_foot_peak=0.0)] if lead == "left" else []
+        good = LegMeasures(leg="left", category="over foot", knee_over_foot_peak=0.0, reliability="good")
+        legs = [good] if lead == "left" else []
         return Rep(i, 0, 1, 2, 0.0, 0.1, 0.2, lead, 1.0, 0.3, view, 5.0, legs=legs)
 
     settings = AnalysisSettings()
     frontal = [rep(1, "left", "frontal"), rep(2, "left", "frontal"), rep(3, "left", "frontal")]
     assert [w.code for w in _reps(frontal, settings)] == []
-    side = [rep(1, "left", "side"), *frontal[1:]]
+    side = [rep(1, "left", "side"), *frontal]
     assert "view" in [w.code for w in _reps(side, settings)]
     unknown = [*frontal, rep(4, "unknown", "frontal")]
     assert "lead_unknown" in [w.code for w in _reps(unknown, settings)]
