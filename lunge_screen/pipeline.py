@@ -20,7 +20,7 @@ from . import __version__
 from .measure.legs import LegFrames, leg_frames, leg_in_frame, pelvis_and_trunk
 from .measure.standing import StandingReference, level_image, standing_reference
 from .measure.view import classify, loaded_yaw, yaw_per_frame
-from .reps.cuts import find_cuts, split_by_cuts
+from .reps.cuts import find_cuts, inner_cuts, split_by_cuts
 from .reps.detection import RepWindow, find_reps
 from .reps.lead import unify_planted_leads
 from .results import InputInfo, ModelInfo, QualityWarning, Rep, SessionResult
@@ -98,7 +98,7 @@ def _analyse(series: LandmarkSeries, settings: AnalysisSettings) -> Analysis:
     track = clean_track(labelled, settings.filters)
     yaw = yaw_per_frame(track, settings.view)
     clip_yaw = finite_median(yaw)
-    cuts = find_cuts(series.frame_change, settings.cuts)
+    cuts = inner_cuts(find_cuts(series.frame_change, settings.cuts), series.time)
     windows, signal = find_reps(labelled, settings.reps, [float(series.time[c]) for c in cuts])
     depth = signal.frame_depth
     windows, relabel = unify_planted_leads(track, windows, settings.reps)
@@ -111,7 +111,7 @@ def _analyse(series: LandmarkSeries, settings: AnalysisSettings) -> Analysis:
     raw_kof = raw_knee_over_foot(labelled, ref, legs)
     inputs = RepInputs(track, depth, legs, ref, lev, raw_kof, settings.filters.cutoff_hz)
     reps, clip_yaw = _measure_reps(inputs, lev, yaw, windows, clip_yaw, orient.facing, settings)
-    quality = session_warnings(track, subject, orient, ref, reps, series.source.fps, settings)
+    quality = session_warnings(track, subject, orient, ref, reps, series.source.fps, settings, depth)
     if cuts.size:
         quality.append(cut_warning([float(series.time[c]) for c in cuts], len(cut_reps)))
     result = _session_result(series, reps, quality, clip_yaw, orient.facing, settings)

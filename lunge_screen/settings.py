@@ -328,6 +328,11 @@ class QualitySettings:
     min_found_fraction: float = setting(0.8, "fraction", "'person_missing' when found in fewer frames than this")
     min_fps: float = setting(20.0, "frames/s", "'low_frame_rate' below this: the bottom of a rep may be missed")
     roll_warning_deg: float = setting(3.0, "deg", "'camera_roll' when the corrected roll is larger than this")
+    max_size_change: float = setting(
+        0.25, "fraction", "'size_change' when the person's pixels per metre near the top posture vary by more "
+        "than this over the clip (90th over 10th percentile)",
+        "a person standing still on a fixed camera varies by a few per cent (landmark noise)",
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -360,9 +365,10 @@ class ReliabilitySettings:
         "at most 'fair'",
     )  # fmt: skip
     min_knee_flexion_deg: float = setting(
-        60.0, "deg", "gate: an assessed knee bent less than this at the bottom (world landmarks) is not the "
-        "loaded, bending knee of a lunge or squat; its alignment is withheld",
-        "RepSettings.min_knee_flexion_deg: a rep's bottom needs a knee bent this much",
+        40.0, "deg", "gate: an assessed knee bent less than this at the bottom (world landmarks) is nearly "
+        "straight: not the loaded, bending knee of a lunge or squat; its alignment is withheld",
+        "MediaPipe reads 20-35 deg for a straight standing knee and 10-18 for a free leg held out; the standing "
+        "knee of a deep single-leg squat reads from 43 deg (the thigh points at the camera)",
     )  # fmt: skip
     jitter_window_s: float = setting(0.5, "s", "landmark jitter is measured over this long on each side of the bottom")
     fair_jitter: float = setting(

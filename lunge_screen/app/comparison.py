@@ -52,6 +52,12 @@ def _is_current(out: Path, results: list[Path]) -> bool:
     return all((r / "session.json").stat().st_mtime <= made for r in results)
 
 
+def labels(sessions: list[Session]) -> list[str]:
+    """Each session's name in the comparison: its date, with the video's name when two share a date."""
+    dates = [s.date for s in sessions]
+    return [s.date if dates.count(s.date) == 1 else f"{s.date} {s.video_name}" for s in sessions]
+
+
 def build_comparison(folder: DataFolder, sessions: list[Session]) -> Path:
     """The comparison folder of ``sessions`` (computed unless current)."""
     from ..compare import compare, write_comparison
@@ -60,7 +66,7 @@ def build_comparison(folder: DataFolder, sessions: list[Session]) -> Path:
     out = folder.comparison_dir(key)
     results = [folder.results_dir(s.id) for s in sessions]
     if not _is_current(out, results):
-        write_comparison(compare(results), out)
+        write_comparison(compare(results, labels(sessions)), out)
     return out
 
 

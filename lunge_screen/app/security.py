@@ -33,7 +33,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 SAFE_METHODS = ("GET", "HEAD")
 CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "media-src 'self'; frame-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'self'; "
     "base-uri 'none'; object-src 'none'"
 )
@@ -73,6 +73,7 @@ class LocalOnly:
             await self.app(scope, receive, send)
             return
         if scope["type"] != "http":  # no websockets here
+            await send({"type": "websocket.close", "code": 1008})
             return
         refusal = self.refusal(scope)
         if refusal is not None:

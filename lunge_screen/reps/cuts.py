@@ -22,6 +22,20 @@ def find_cuts(frame_change: np.ndarray, settings: CutSettings = CutSettings()) -
     return np.flatnonzero(np.nan_to_num(c) > limit)
 
 
+#: A "cut" this close (s) to the clip's first or last frame leaves no shot on one side: not a cut
+#: (the first decoded frames of some encodes differ a lot from the next ones).
+MIN_SHOT_S = 0.2
+
+
+def inner_cuts(cuts: np.ndarray, time: np.ndarray) -> np.ndarray:
+    """The cuts with at least ``MIN_SHOT_S`` of video on both sides."""
+    t = np.asarray(time, float)
+    if not len(cuts) or not len(t):
+        return np.asarray(cuts, int)
+    keep = (t[cuts] - t[0] >= MIN_SHOT_S) & (t[-1] - t[cuts] >= MIN_SHOT_S)
+    return np.asarray(cuts, int)[keep]
+
+
 def split_by_cuts(windows: list[RepWindow], cuts: np.ndarray) -> tuple[list[RepWindow], list[RepWindow]]:
     """``(kept, interrupted)``: the reps with no cut inside ``(start, end]``, and those with one."""
     interrupted = [w for w in windows if np.any((cuts > w.start) & (cuts <= w.end))]

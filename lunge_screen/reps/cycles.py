@@ -28,6 +28,10 @@ import numpy as np
 
 from ..track.signals import runs
 
+#: A rep whose deepest point is the first or last sample of a stretch counts only if it is at least
+#: this fraction of the clip's typical (median) rep depth: otherwise the video ends on the way down.
+EDGE_DEPTH_FRACTION = 0.9
+
 
 @dataclass(frozen=True)
 class Cycle:
@@ -137,11 +141,14 @@ def cycles(
     or ends inside the rep, or ends while the pelvis is still rising -- is NaN; that is allowed
     only at an open edge: the signal's first or last sample, or an edit cut (``open_edges``). A
     stretch that ends because the person was lost is not an open edge (nobody saw them come
-    back up), and its rep is dropped. A rep is kept when it shows at least one side, its larger side is at least
+    back up), and its rep is dropped; so is a rep whose deepest point is the stretch's first or last
+    sample (the clip ends on the way down: its bottom is not seen). A rep is kept when it shows at
+    least one side, its larger side is at least
     ``min_amplitude`` and every side it shows at least ``return_min``.
     """
     d = np.asarray(d, float)
     out: list[Cycle] = []
+    edge: list[Cycle] = []
     stretches = runs(np.isfinite(d))
     first, last = (stretches[0][0], stretches[-1][1]) if stretches else (0, 0)
     for a, b in stretches:
@@ -155,10 +162,17 @@ def cycles(
             ascent = np.nan if (k == len(triples) - 1 and ends_inside) else seg[m] - seg[e]
             if k == len(triples) - 1 and ascent < return_min:
                 ascent = np.nan  # the stretch ends while the pelvis is still rising
+            if k == 0 and s == 0 and descent < return_min:
+                descent = np.nan  # the stretch starts while the pelvis is still going down
             if (np.isnan(descent) and not open_start) or (np.isnan(ascent) and not open_end):
                 continue  # the person was lost before the rep was seen to start or end
+            edge_bottom = m == 0 or m == len(seg) - 1  # still going down at the edge: bottom reached?
             sides = [v for v in (descent, ascent) if np.isfinite(v)]
             if not sides or max(sides) < min_amplitude or min(sides) < return_min:
                 continue
-            out.append(Cycle(a + s, a + m, a + e, float(descent), float(ascent)))
-    return out
+            (edge if edge_bottom else out).append(Cycle(a + s, a + m, a + e, float(descent), float(ascent)))
+    # A rep whose deepest point is the edge of the video is counted only if it is as deep as the clip's
+    # whole reps: the bottom was reached (a clip that ends on the way down shows a shallower "bottom").
+    typical = float(np.median([d[c.bottom] for c in out])) if out else np.nan
+    out += [c for c in edge if np.isfinite(typical) and d[c.bottom] >= EDGE_DEPTH_FRACTION * typical]
+    return sorted(out, key=lambda c: c.bottom)

@@ -35,7 +35,11 @@ def _cap(text: str) -> str:
 
 
 def _kind(reps: list[Rep]) -> str:
-    return "squats" if reps and all(r.kind == "squat" for r in reps) else "lunges"
+    """The headline's noun: the reps' kind in the plural when they share one ("single-leg squats"), else "reps"."""
+    kinds = {r.kind for r in reps} - {"unknown"}
+    if not reps:
+        return "lunges"
+    return f"{kinds.pop()}s" if len(kinds) == 1 else "reps"
 
 
 def _details(legs: dict[str, LegSummary], asym: list[Asymmetry], kind: str, t: Thresholds) -> list[str]:

@@ -34,6 +34,12 @@ def _finite(x: float | None) -> bool:
     return x is not None and bool(np.isfinite(x))
 
 
+def _down(x: float, digits: int = 0) -> str:
+    """``x`` rounded *down* for a message that it is below a limit (39.6 shows as 39, not as the limit 40)."""
+    f = 10**digits
+    return f"{math.floor(x * f) / f:.{digits}f}"
+
+
 def visibility_gate(leg: str, visibility: dict[str, float], r: ReliabilitySettings) -> str | None:
     """Reason when a landmark of the knee or foot is more likely hidden than seen at the bottom.
 
@@ -42,7 +48,7 @@ def visibility_gate(leg: str, visibility: dict[str, float], r: ReliabilitySettin
     low = {name: v for name, v in visibility.items() if not (np.isfinite(v) and v >= r.min_visibility)}
     if not low:
         return None
-    parts = ", ".join(f"{name} {v:.2f}" if np.isfinite(v) else f"{name} missing" for name, v in low.items())
+    parts = ", ".join(f"{name} {_down(v, 2)}" if np.isfinite(v) else f"{name} missing" for name, v in low.items())
     return f"{leg} {'/'.join(low)} barely visible at the bottom (visibility {parts} < {r.min_visibility:.2f})"
 
 
@@ -51,7 +57,7 @@ def flexion_gate(leg: str, flexion_deg: float | None, r: ReliabilitySettings) ->
     if not _finite(flexion_deg) or flexion_deg >= r.min_knee_flexion_deg:
         return None
     return (
-        f"{leg} knee bent only {flexion_deg:.0f} deg at the bottom (< {r.min_knee_flexion_deg:.0f}): not the "
+        f"{leg} knee bent only {_down(flexion_deg)} deg at the bottom (< {r.min_knee_flexion_deg:.0f}): not the "
         "loaded, bending knee of this rep (free leg or wrong lead?)"
     )
 
@@ -61,8 +67,8 @@ def foreshortening_gate(in_plane: float | None, r: ReliabilitySettings) -> str |
     if not _finite(in_plane) or in_plane >= r.min_shank_in_plane:
         return None
     return (
-        f"shank foreshortened to {in_plane:.0%} of its length (< {r.min_shank_in_plane:.0%}): it points at or "
-        "away from the camera"
+        f"shank foreshortened to {_down(100 * in_plane)}% of its length (< {r.min_shank_in_plane:.0%}): it points "
+        "at or away from the camera"
     )
 
 

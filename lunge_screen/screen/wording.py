@@ -46,9 +46,19 @@ def where(inward: list[int], reliable: list[int], kind: str) -> str:
 
 
 def _uncounted(s: LegSummary) -> str:
-    """`` (2 more not counted: withheld or unreliable)`` when some of the leg's reps were not counted."""
+    """``"2 more not counted: withheld or unreliable"`` when some of the leg's reps were not counted, else ``""``."""
     extra = s.n_reps - s.n_reliable
-    return f" ({extra} more not counted: withheld or unreliable)" if extra and s.n_reliable else ""
+    return f"{extra} more not counted: withheld or unreliable" if extra and s.n_reliable else ""
+
+
+def _not_inward(s: LegSummary, kind: str) -> str:
+    """``"over the foot on 7 of 10 lunges, outside it on 3"``, ``"outside the foot on 3 of 3 lunges"``."""
+    n, over, lateral = s.n_reliable, s.categories.get("over foot", 0), s.categories.get("lateral", 0)
+    if over and lateral:
+        return f"over the foot on {over} of {n} {kind}, outside it on {lateral}"
+    if lateral:
+        return f"outside the foot on {lateral} of {n} {kind}"
+    return f"over the foot on {over} of {n} {kind}"
 
 
 def leg_phrase(s: LegSummary, kind: str, t: Thresholds) -> str:
@@ -68,13 +78,12 @@ def leg_phrase(s: LegSummary, kind: str, t: Thresholds) -> str:
         why = "; ".join(s.reliability_reasons) or "graded poor"
         return f"{leg} knee too unreliable to judge ({n} of {s.n_valid} measured {kind} reliable: {why}{more})"
     if s.judgement == "inward":
-        return f"{leg} knee rolls inward on {s.n_inward} of {n} {kind}{_uncounted(s)}"
+        extra = f" ({_uncounted(s)})" if _uncounted(s) else ""
+        return f"{leg} knee rolls inward on {s.n_inward} of {n} {kind}{extra}"
     if s.judgement == "mixed":
         return f"{leg} knee inward on {where(s.inward_reps, s.reliable_reps, kind)}, not on the others"
-    lateral = s.categories.get("lateral", 0)
-    outside = f", outside it on {lateral}" if lateral else ""
-    over = s.categories.get("over foot", 0)
-    return f"{leg} knee does not roll inward (over the foot on {over} of {n} {kind}{outside}){_uncounted(s)}"
+    extra = f"; {_uncounted(s)}" if _uncounted(s) else ""
+    return f"{leg} knee does not roll inward ({_not_inward(s, kind)}{extra})"
 
 
 def difference_phrase(a: Asymmetry, worse: str = "left") -> str:

@@ -12,7 +12,6 @@ When chromium or Playwright is missing the tests skip, except under CI=true, whe
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import os
 import re
@@ -30,7 +29,7 @@ from conftest import MODELS, VIDEOS, in_ci
 
 pytestmark = [pytest.mark.shared, pytest.mark.browser]
 
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"  # Debian's package (.ci/run installs it)
 CLIP = "lunge_front_portrait.mp4"
 TIMEOUT_MS = 240_000  # one analysis on a busy 2-core machine
 
@@ -169,11 +168,11 @@ def test_patient_upload_progress_reload_and_report(page, app_url, shots):
     assert page.locator(f".status[data-session='{ids[1]}'] .badge").inner_text() == "queued"
     wait_until(
         page, "([id, v]) => { const b = document.querySelector(`.status[data-session='${id}'] progress`);"
-        " return !b || b.value > v; }", [first, v1],
+        " return !b || !b.hasAttribute('value') || b.value > v; }", [first, v1],
     )  # fmt: skip
     shots(page, "progress")
     v2 = _bar_value(page, first)
-    assert v2 is None or v2 > v1  # the bar moved (or the pose stage already ended)
+    assert v2 is None or v2 > v1  # the bar moved (or the pose stage ended and the next stage has no frame count)
 
     page.click(f"#row-{first} a.video-name")  # the session page, during its analysis
     page.wait_for_selector("#analysis .status")
@@ -190,10 +189,13 @@ def test_patient_upload_progress_reload_and_report(page, app_url, shots):
     assert "knee" in summary.lower() or "lunge" in summary.lower()
     table = page.locator("#legs table.legs")
     assert table.locator("thead").inner_text().split()[-2:] == ["Left", "Right"]
-    reps_row = table.locator("tr:has(th:text-is('Reps with this leg assessed')) td").all_inner_texts()
-    assert int(reps_row[1]) == 2  # the right leg leads both lunges of this clip (../shared/annotations)
+    # the clip: two lunges, both led by the right leg (../shared/annotations/annotations.json)
+    left, right = map(int, table.locator("tr:has(th:text-is('Reps with this leg assessed')) td").all_inner_texts())
+    assert left == 0 and 1 <= right <= 2  # the lite model may not tell the lead of one rep
     frame = page.frame_locator("#report-frame")
     assert frame.locator("#finding .summary").inner_text() == summary  # the report says the same
+    found = re.search(r"(\d+) rep\(s\) found", frame.locator("header dl.fields").inner_text())
+    assert found and int(found.group(1)) == 2
     wait_until(page, "() => document.querySelector('#annotated').readyState >= 1")  # the H.264 video loads
     assert page.evaluate("document.querySelector('#annotated').duration") == pytest.approx(8.7, abs=0.5)
     zipped = page.request.get(urljoin(page.url, page.get_attribute("#download", "href")))
@@ -202,6 +204,7 @@ def test_patient_upload_progress_reload_and_report(page, app_url, shots):
     for name in ("report.html", "session.json", "annotated.mp4", "reps.csv", "landmarks.npz"):
         assert any(n.endswith(f"/{name}") for n in names), names
     shots(page, "report", full_page=True)
+    page.click("#print")  # prints the report frame (headless: no dialog)
     assert page.errors == []
 
 
@@ -234,15 +237,15 @@ def test_a_text_file_shows_its_error_and_the_app_goes_on(page, shots, tmp_path):
 
 
 def test_compare_two_sessions(page, shots):
-    if importlib.util.find_spec("lunge_screen.compare") is None:
-        pytest.skip("lunge_screen.compare (issue 15) is not in this branch yet")
     page.goto(STATE["patient_url"])
     for sid in STATE["sessions"]:
         page.check(f"#row-{sid} input[type=checkbox]")
     page.click("#compare")
     page.wait_for_selector("#comparison-summary .summary")
     lines = page.locator("#comparison-summary .summary").all_inner_texts()
-    assert len(lines) >= 2 and all(lines)
+    assert any(line.startswith("Right knee") for line in lines), lines
+    # the same video twice: nothing may read as a change
+    assert not any("more inward" in line or "less inward" in line for line in lines), lines
     frame = page.frame_locator("#comparison-frame")
     frame.locator("body").wait_for()
     shots(page, "compare", full_page=True)

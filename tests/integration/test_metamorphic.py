@@ -31,7 +31,6 @@ VARIANTS = {
 #: Variants where the detector is not yet invariant (strict: a fix fails the xfail, so this cannot go stale).
 NOT_YET = {
     ("bulgarian_split_squat_side_cuts.mp4", "every third frame dropped"),
-    ("lunge_front_lowres_18fps.mp4", "every third frame dropped"),
     ("lunge_side_cut_closeup.mp4", "mirrored"),
     ("multi_person_side_vp9.mp4", "every third frame dropped"),
     ("multi_person_side_vp9.mp4", "resampled to 60 fps"),
@@ -39,7 +38,6 @@ NOT_YET = {
     ("reverse_lunge_side_istock.mp4", "mirrored"),
     ("shrimp_squat_side.mp4", "every third frame dropped"),
     ("shrimp_squat_side.mp4", "resampled to 24 fps"),
-    ("single_leg_squat_front_blue_jacket.mp4", "every third frame dropped"),
     ("single_leg_squat_front_gym_good_bad.mp4", "every third frame dropped"),
     ("single_leg_squat_front_gym_good_bad.mp4", "slow zoom to 1.3x"),
 }

@@ -73,12 +73,18 @@ def test_a_shallow_dip_is_not_a_rep():
     assert _cycles(d) == []
 
 
-def test_a_clip_starting_at_the_bottom_keeps_that_rep():
+def test_a_clip_starting_just_before_a_bottom_keeps_that_rep():
     d, bottoms = _reps(n=2)
-    start = int(bottoms[0] * HZ)
+    start = int((bottoms[0] - 0.2) * HZ)
     found = _cycles(d[start:])
     assert len(found) == 2
     assert np.isnan(found[0].descent) and found[0].ascent > 0.3
+
+
+def test_a_clip_ending_on_the_way_down_does_not_count_that_rep():
+    d, bottoms = _reps(n=2)
+    found = _cycles(d[: int((bottoms[1] - 0.3) * HZ)])
+    assert len(found) == 1
 
 
 def test_a_person_lost_before_rising_loses_the_rep_but_a_cut_does_not():

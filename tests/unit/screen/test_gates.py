@@ -22,7 +22,9 @@ def test_a_barely_visible_foot_is_withheld_naming_the_landmark():
 
 
 def test_a_nearly_straight_knee_is_not_the_loaded_knee():
-    assert "bent only 42 deg" in gates.flexion_gate("left", 42.0, R)
+    assert "bent only 16 deg" in gates.flexion_gate("left", 16.0, R)  # a free leg held out straight
+    assert "bent only 35 deg" in gates.flexion_gate("left", 35.0, R)  # as MediaPipe reads a straight knee
+    assert gates.flexion_gate("left", 43.0, R) is None  # a deep single-leg squat's standing knee
     assert gates.flexion_gate("left", 95.0, R) is None
     assert gates.flexion_gate("left", None, R) is None  # unknown flexion: no evidence either way
 
