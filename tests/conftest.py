@@ -18,6 +18,29 @@ SHARED = Path(os.environ.get("LUNGE_SCREEN_SHARED", ROOT.parent / "shared")).res
 VIDEOS = SHARED / "videos"
 MODELS = SHARED / "models"
 ANNOTATIONS = SHARED / "annotations" / "annotations.json"
+#: The clips of ../shared/videos (its README): the first round (annotations.json) and the second (more_clips.json).
+FIRST_ROUND_CLIPS = [
+    "curtsy_lunge_front.mp4",
+    "lunge_front_lowres_18fps.mp4",
+    "lunge_front_portrait.mp4",
+    "lunge_front_portrait_rotated_meta.mp4",
+    "multi_person_side_vp9.mp4",
+    "reverse_lunge_side_view.mp4",
+    "squat_front_valgus_then_neutral.mp4",
+    "walking_lunge_near_front.mp4",
+]
+SECOND_ROUND_CLIPS = [
+    "single_leg_squat_front_gym_good_bad.mp4",
+    "single_leg_squat_front_blue_jacket.mp4",
+    "lateral_reach_single_leg_squat_front.mp4",
+    "lateral_lunge_kb_front_countdown.mp4",
+    "split_squat_valgus_demo_splitscreen_portrait.mp4",
+    "jumping_lunge_oblique_gym.mp4",
+    "bulgarian_split_squat_side_cuts.mp4",
+    "reverse_lunge_side_istock.mp4",
+    "lunge_side_cut_closeup.mp4",
+    "shrimp_squat_side.mp4",
+]
 
 
 def in_ci() -> bool:

@@ -14,32 +14,14 @@ import json
 import math
 
 import pytest
+from conftest import FIRST_ROUND_CLIPS, SECOND_ROUND_CLIPS
 
 from lunge_screen.types import MEDIAL_CATEGORIES
 
 pytestmark = pytest.mark.shared
 
 #: Every clip of ../shared/videos (its README): first round, then second round.
-CLIPS = [
-    "curtsy_lunge_front.mp4",
-    "lunge_front_lowres_18fps.mp4",
-    "lunge_front_portrait.mp4",
-    "lunge_front_portrait_rotated_meta.mp4",
-    "multi_person_side_vp9.mp4",
-    "reverse_lunge_side_view.mp4",
-    "squat_front_valgus_then_neutral.mp4",
-    "walking_lunge_near_front.mp4",
-    "single_leg_squat_front_gym_good_bad.mp4",
-    "single_leg_squat_front_blue_jacket.mp4",
-    "lateral_reach_single_leg_squat_front.mp4",
-    "lateral_lunge_kb_front_countdown.mp4",
-    "split_squat_valgus_demo_splitscreen_portrait.mp4",
-    "jumping_lunge_oblique_gym.mp4",
-    "bulgarian_split_squat_side_cuts.mp4",
-    "reverse_lunge_side_istock.mp4",
-    "lunge_side_cut_closeup.mp4",
-    "shrimp_squat_side.mp4",
-]
+CLIPS = FIRST_ROUND_CLIPS + SECOND_ROUND_CLIPS
 SQUAT_CUT_S = 6.6  # "knees moving in" before, "knees following the 2nd toe" after (references)
 
 

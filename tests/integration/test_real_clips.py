@@ -9,19 +9,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import FIRST_ROUND_CLIPS
 
 pytestmark = pytest.mark.shared
 
-ALL_CLIPS = [
-    "curtsy_lunge_front.mp4",
-    "lunge_front_lowres_18fps.mp4",
-    "lunge_front_portrait.mp4",
-    "lunge_front_portrait_rotated_meta.mp4",
-    "multi_person_side_vp9.mp4",
-    "reverse_lunge_side_view.mp4",
-    "squat_front_valgus_then_neutral.mp4",
-    "walking_lunge_near_front.mp4",
-]
+ALL_CLIPS = FIRST_ROUND_CLIPS
 BOTTOM_TOLERANCE_S = 0.25  # "within a few frames": 4-5 frames at 18 fps, 7 at 30 fps
 
 
