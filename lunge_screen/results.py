@@ -232,7 +232,8 @@ class SessionResult:
 def upgrade(data: dict[str, Any]) -> dict[str, Any]:
     """A session dict of an older schema version in the current form (a copy; the current one unchanged).
 
-    Version 1 to 2: the pattern ``both`` is now ``bilateral``; fields added in version 2
+    Version 1 to 2: the pattern ``both`` is now ``bilateral``; a rep's ``kind`` (not written by
+    version 1) is version 1's rule, ``squat`` when the lead is ``both``, else ``lunge``; fields added in version 2
     (reliability grades, intervals, leg judgements) take their defaults: unknown, not judged.
     The values version 1 computed are kept as written.
     """
@@ -242,6 +243,8 @@ def upgrade(data: dict[str, Any]) -> dict[str, Any]:
     finding = out.get("finding") or {}
     if finding.get("pattern") == "both":
         finding["pattern"] = "bilateral"
+    for rep in out.get("reps") or []:
+        rep.setdefault("kind", "squat" if rep.get("lead") == "both" else "lunge")  # version 1's rule, from the lead
     out["schema_version"] = SCHEMA_VERSION
     return out
 

@@ -20,6 +20,7 @@ def _as_version_1(d: dict) -> dict:
     v1["schema_version"] = 1
     v1["finding"]["pattern"] = "both"
     for r in v1["reps"]:
+        r.pop("kind")  # version 1 derived it from the lead and never wrote it
         for m in r["legs"]:
             for k in ("reliability", "reliability_reasons", "reliability_concerns", "visibility_bottom", "jitter",
                       "shank_px", "shank_in_plane"):  # fmt: skip
@@ -53,6 +54,7 @@ def test_a_version_1_file_is_read_and_upgraded(result):
     assert old.reps[0].legs[0].reliability is None and old.legs["left"].judgement is None
     assert not old.asymmetry[0].judged
     assert old.reps[0].legs[0].knee_over_foot_peak == result.reps[0].legs[0].knee_over_foot_peak
+    assert [r.kind for r in old.reps] == ["squat"] * 3  # version 1's rule: lead 'both' is a squat
 
 
 def test_an_unknown_version_is_refused_with_the_documented_error(result):
