@@ -9,7 +9,7 @@ One command::
    normal 1.96; and, with the t quantile, the true change (in rep-to-rep SDs) detected in
    80 % of pairs.
 2. **Real clips** (``../shared``, full model, default settings): each leg's rep-to-rep SD
-   of the peak knee-over-foot where a clip has at least three measured reps of that leg,
+   of the peak knee-over-foot where a clip has at least three reliable reps of that leg,
    and the MDC95 it gives between two such sessions of 3, 5 and 8 reps.
 
 Prints Markdown tables (quoted in docs/measurement.md#comparing-sessions) and writes
@@ -93,7 +93,7 @@ def simulate(pairs: int, seed: int = 0) -> list[dict]:
 
 
 def real_sds(shared: Path) -> list[dict]:
-    """Rep-to-rep SD of the peak knee-over-foot per clip and leg (legs with at least 3 measured reps)."""
+    """Rep-to-rep SD of the peak knee-over-foot per clip and leg (legs with at least 3 reliable reps)."""
     from lunge_screen.api import extract
     from lunge_screen.compare.build import leg_session
     from lunge_screen.pipeline import analyse_series
@@ -114,8 +114,8 @@ def real_sds(shared: Path) -> list[dict]:
             one = dataclasses.replace(result, reps=reps)
             for leg in ("left", "right"):
                 s = leg_session(one, leg, 0)
-                if s.n_measured >= 3:
-                    rows.append({"clip": clip + part, "leg": leg, "reps": s.n_measured, "median": s.median, "sd": s.sd})
+                if s.n_reliable >= 3:
+                    rows.append({"clip": clip + part, "leg": leg, "reps": s.n_reliable, "median": s.median, "sd": s.sd})
     return rows
 
 
@@ -151,7 +151,7 @@ def main() -> int:
         print(f"| {r['reps']} | {r['false_t']:.1%} | {r['false_normal']:.1%} | {r['median_mdc_sd']:.2f} "
               f"| {r['change_80_sd']:.2f} |")  # fmt: skip
     real = real_sds(args.shared)
-    print("\n| clip | leg | measured reps | median peak | rep-to-rep SD | MDC95, 3 vs 3 reps | 5 vs 5 | 8 vs 8 |")
+    print("\n| clip | leg | reliable reps | median peak | rep-to-rep SD | MDC95, 3 vs 3 reps | 5 vs 5 | 8 vs 8 |")
     print("|---|---|---|---|---|---|---|---|")
     for r in real:
         mdcs = " | ".join(f"{_mdc_for(r['sd'], n):.2f}" for n in (3, 5, 8))

@@ -111,7 +111,7 @@ def _analyse(series: LandmarkSeries, settings: AnalysisSettings) -> Analysis:
     raw_kof = raw_knee_over_foot(labelled, ref, legs)
     inputs = RepInputs(track, depth, legs, ref, lev, raw_kof, settings.filters.cutoff_hz)
     reps, clip_yaw = _measure_reps(inputs, lev, yaw, windows, clip_yaw, orient.facing, settings)
-    quality = session_warnings(track, subject, orient, ref, reps, series.source.fps, settings)
+    quality = session_warnings(track, subject, orient, ref, reps, series.source.fps, settings, depth)
     if cuts.size:
         quality.append(cut_warning([float(series.time[c]) for c in cuts], len(cut_reps)))
     result = _session_result(series, reps, quality, clip_yaw, orient.facing, settings)

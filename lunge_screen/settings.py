@@ -328,6 +328,11 @@ class QualitySettings:
     min_found_fraction: float = setting(0.8, "fraction", "'person_missing' when found in fewer frames than this")
     min_fps: float = setting(20.0, "frames/s", "'low_frame_rate' below this: the bottom of a rep may be missed")
     roll_warning_deg: float = setting(3.0, "deg", "'camera_roll' when the corrected roll is larger than this")
+    max_size_change: float = setting(
+        0.25, "fraction", "'size_change' when the person's pixels per metre near the top posture vary by more "
+        "than this over the clip (90th over 10th percentile)",
+        "a person standing still on a fixed camera varies by a few per cent (landmark noise)",
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)

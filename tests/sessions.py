@@ -21,12 +21,12 @@ from lunge_screen.settings import AnalysisSettings, ExtractSettings, Thresholds
 SHA = "a" * 64
 
 
-def _rep(k: int, leg: str, value: float | None, t: Thresholds, view: str) -> Rep:
+def _rep(k: int, leg: str, value: float | None, t: Thresholds, view: str, poor: bool = False) -> Rep:
     if value is None:
         m = LegMeasures(leg=leg, withheld_reason="side view (yaw 70 deg): frontal-plane measures are not valid")
     else:
         m = LegMeasures(leg=leg, category=categorise(value, value, t), knee_over_foot_peak=value,
-                        knee_over_foot_bottom=value)  # fmt: skip
+                        knee_over_foot_bottom=value, reliability="poor" if poor else "good")  # fmt: skip
     t0 = 3.0 * k
     return Rep(k, 30 * k, 30 * k + 20, 30 * k + 40, t0, t0 + 0.7, t0 + 1.4, leg, 1.0, 0.3, view, 5.0, legs=[m])
 
@@ -44,14 +44,18 @@ def make_session(
     session_date: str | None = None,
     software_version: str = "0.1.0",
     video: str = "/clinic/patient.mp4",
+    poor: dict[str, set[int]] | None = None,
 ) -> SessionResult:
-    """A session whose reps have exactly these peak knee-over-foot values, per leg (left reps first)."""
+    """A session whose reps have exactly these peak knee-over-foot values, per leg (left reps first).
+
+    ``poor[leg]``: positions (0-based, in that leg's list) of reps graded ``poor`` (measured, not reliable).
+    """
     t = Thresholds.with_overrides(thresholds)
     analysis = dataclasses.replace(AnalysisSettings(), thresholds=t)
     reps, k = [], 1
     for leg in ("left", "right"):
-        for v in values.get(leg, []):
-            reps.append(_rep(k, leg, v, t, view))
+        for i, v in enumerate(values.get(leg, [])):
+            reps.append(_rep(k, leg, v, t, view, i in (poor or {}).get(leg, set())))
             k += 1
     legs = {leg: summarise_leg(leg, reps, t) for leg in ("left", "right")}
     asym = asymmetries(reps, t)

@@ -19,12 +19,12 @@ from ..results import SessionResult
 from ..settings import AnalysisSettings, CompareSettings, ConfigError
 from ..types import CATEGORIES, LEGS, MEDIAL_CATEGORIES, ChangeSpan, Judgement, Leg
 from . import stats
-from .model import AsymmetryChange, Comparison, LegChange, LegSession, SessionAsymmetry, SessionInfo
+from .model import MEASURE, AsymmetryChange, Comparison, LegChange, LegSession, SessionAsymmetry, SessionInfo
 from .sentences import asymmetry_sentence, change_sentence
 from .sessions import LoadedSession, SessionLike, load_session, make_labels
 from .setup import analysed_fps, setup_warnings
 
-#: An SD needs two values: no change is judged on fewer measured reps, whatever the settings say.
+#: An SD needs two values: no change is judged on fewer reliable reps, whatever the settings say.
 MIN_REPS_FLOOR = 2
 
 
@@ -43,11 +43,15 @@ def recorded_settings(result: SessionResult) -> AnalysisSettings:
 
 
 def leg_session(result: SessionResult, leg: Leg, index: int) -> LegSession:
-    """One leg's measured reps in one session: their peak knee-over-foot values and summary."""
+    """One leg in one session: the peak knee-over-foot of its reliable reps (measured, not graded poor) and summary.
+
+    The reps compared are those the session's own per-leg summary counts (:mod:`lunge_screen.screen.summary`).
+    """
     assessed = [(r, m) for r in result.reps for m in r.legs if m.leg == leg]
     measured = [(r, m) for r, m in assessed if m.measured and m.knee_over_foot_peak is not None]
-    values = [float(m.knee_over_foot_peak) for _, m in measured]
-    cats = {c: sum(m.category == c for _, m in measured) for c in CATEGORIES}
+    used = [(r, m) for r, m in measured if m.reliable]
+    values = [float(m.knee_over_foot_peak) for _, m in used]
+    cats = {c: sum(m.category == c for _, m in used) for c in CATEGORIES}
     st = stats.rep_stats(values)
     summary = result.legs.get(leg)
     return LegSession(
@@ -55,7 +59,8 @@ def leg_session(result: SessionResult, leg: Leg, index: int) -> LegSession:
         session=index,
         n_assessed=len(assessed),
         n_measured=len(measured),
-        rep_indices=[r.index for r, _ in measured],
+        n_reliable=len(used),
+        rep_indices=[r.index for r, _ in used],
         values=values,
         median=st.median,
         sd=st.sd,
@@ -91,21 +96,23 @@ def _session_info(s: LoadedSession, label: str) -> SessionInfo:
 def _too_few(before: LegSession, after: LegSession, labels: list[str], need: int) -> str | None:
     """Why a change cannot be judged, or None."""
     for s in (before, after):
-        if s.n_measured < need:
+        if s.n_reliable < need:
             label = labels[s.session]
             if s.n_assessed == 0:
                 return f"no {s.leg}-leg reps in {label}"
             if s.n_measured == 0:
                 return f"none of the {s.n_assessed} {s.leg}-leg reps in {label} could be measured"
+            poor = s.n_measured - s.n_reliable
+            of = f" ({poor} of the {s.n_measured} measured graded poor)" if poor else ""
             return (
-                f"only {s.n_measured} measured {s.leg}-leg rep{'s' if s.n_measured != 1 else ''} in {label}; "
+                f"only {s.n_reliable} reliable {s.leg}-leg rep{'s' if s.n_reliable != 1 else ''} in {label}{of}; "
                 f"at least {need} are needed in each session"
             )
     return None
 
 
 def _stats(s: LegSession) -> stats.RepStats:
-    return stats.RepStats(s.n_measured, s.median, s.sd, s.se)
+    return stats.RepStats(s.n_reliable, s.median, s.sd, s.se)
 
 
 def _judge(change: float, mdc: float) -> Judgement:
@@ -145,8 +152,8 @@ def leg_change(
         mdc95=mdc,
         judgement=judgement,
         withheld_reason=reason,
-        n_before=before.n_measured,
-        n_after=after.n_measured,
+        n_before=before.n_reliable,
+        n_after=after.n_reliable,
         categories_change={c: after.categories[c] - before.categories[c] for c in CATEGORIES},
         n_inward_before=before.n_inward,
         n_inward_after=after.n_inward,
@@ -154,10 +161,20 @@ def leg_change(
     )
 
 
-def session_asymmetry(left: LegSession, right: LegSession, sdd: float) -> SessionAsymmetry:
-    """Left minus right median peak knee-over-foot in one session, against its between-leg SDD."""
+def session_asymmetry(result: SessionResult, left: LegSession, right: LegSession, sdd: float) -> SessionAsymmetry:
+    """Left minus right median peak knee-over-foot in one session, as the session judged it.
+
+    The session's own record (:mod:`lunge_screen.screen.asymmetry`: ``worse_leg`` only when the
+    difference exceeds the SDD and the rep-to-rep scatter); computed from the medians against the
+    SDD when the session has no record of it.
+    """
+    rec = next((a for a in result.asymmetry if a.measure == MEASURE), None)
+    k = left.session
+    if rec is not None:
+        return SessionAsymmetry(k, rec.left, rec.right, rec.difference, rec.sdd, rec.exceeds_sdd, rec.worse_leg,
+                                rec.not_judged_reason)  # fmt: skip
     if left.median is None or right.median is None:
-        return SessionAsymmetry(left.session, left.median, right.median, None, sdd, False, None)
+        return SessionAsymmetry(k, left.median, right.median, None, sdd, False, None, "a leg has no reliable reps")
     diff = left.median - right.median
     exceeds = abs(diff) > sdd
     worse: Leg | None = ("left" if diff > 0 else "right") if exceeds else None
@@ -177,6 +194,9 @@ def asymmetry_change(
     """How the left-right difference changed from session ``i`` to ``j``; its MDC95 from all four medians' SEs."""
     parts = [legs[leg][k] for leg in LEGS for k in (i, j)]
     reason = next((r for leg in LEGS if (r := _too_few(legs[leg][i], legs[leg][j], labels, need))), None)
+    for k in (i, j):
+        if reason is None and asym[k].difference is None:
+            reason = f"not judged in {labels[k]} ({asym[k].not_judged_reason or 'no difference recorded'})"
     change = mdc = None
     if reason is None:
         change = asym[j].difference - asym[i].difference
@@ -193,7 +213,7 @@ def asymmetry_change(
         withheld_reason=reason,
         sentence="",
     )
-    out.sentence = asymmetry_sentence(out, asym[j].sdd, asym[j].worse_leg)
+    out.sentence = asymmetry_sentence(out, asym[j])
     return out
 
 
@@ -236,7 +256,7 @@ def compare(
     legs = {leg: [leg_session(r, leg, k) for k, r in enumerate(results)] for leg in LEGS}
     changes, asym_changes = [], []
     sdds = [r.thresholds.sdd_knee_over_foot for r in recorded]
-    asym = [session_asymmetry(legs["left"][k], legs["right"][k], sdd) for k, sdd in enumerate(sdds)]
+    asym = [session_asymmetry(r, legs["left"][k], legs["right"][k], sdds[k]) for k, r in enumerate(results)]
     for i, j, span in _pairs(len(results)):
         need = max(MIN_REPS_FLOOR, recorded[i].thresholds.min_reps_per_leg, recorded[j].thresholds.min_reps_per_leg)
         inward_fraction = recorded[j].thresholds.inward_fraction

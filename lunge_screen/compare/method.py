@@ -24,7 +24,8 @@ def method_paragraphs(confidence: float, quantile: str, mdc_floor: float) -> lis
         else f"the normal quantile (two-sided {confidence:.0%}: 1.96 at 95 %)"
     )
     return [
-        "Each session gives, per leg, the peak knee-over-foot of every measured rep (shank lengths, positive = "
+        "Each session gives, per leg, the peak knee-over-foot of every reliable rep (measured and not graded poor; "
+        "shank lengths, positive = "
         "knee inward of the foot's axis). The session's value is their median; the change between two sessions is "
         "the later median minus the earlier one, so a negative change means the knee moved outward.",
         "Smallest detectable change: MDC = q × √(SE₁² + SE₂²), where SE = k(n) × s / √n is the standard error of "
@@ -34,7 +35,7 @@ def method_paragraphs(confidence: float, quantile: str, mdc_floor: float) -> lis
         "Assumptions: the reps are independent repeats of the same movement by the same person, filmed with the same "
         "set-up, and the rep-to-rep variability within a session is the noise. Day-to-day variation and re-placing "
         "the camera are not in it, so the MDC95 here is a lower bound of the between-session noise; differences of "
-        "set-up are listed as warnings. A change is not judged when either session has fewer measured reps than "
+        "set-up are listed as warnings. A change is not judged when either session has fewer reliable reps than "
         "the screen needs (at least two: a standard deviation needs two).",
         "For comparison, published between-day reliability of the 2D frontal plane projection angle: SEM 2.7–3.0°, "
         "smallest detectable difference 7.5–8.9° (Munro, Herrington & Carolan 2012). A knee-over-foot of 0.10 shank "

@@ -48,12 +48,17 @@ class SessionInfo:
 
 @dataclass
 class LegSession:
-    """One leg in one session: its measured reps' peak knee-over-foot and their summary."""
+    """One leg in one session: the peak knee-over-foot of its reliable reps (measured, not graded poor), summarised.
+
+    ``n_assessed`` reps assessed this knee, ``n_measured`` of them were measured, ``n_reliable``
+    of those are compared (``rep_indices``, ``values``; categories and ``n_inward`` over them).
+    """
 
     leg: Leg
     session: int
     n_assessed: int
     n_measured: int
+    n_reliable: int
     rep_indices: list[int]
     values: list[float]
     median: float | None
@@ -88,7 +93,11 @@ class LegChange:
 
 @dataclass
 class SessionAsymmetry:
-    """One session's left-minus-right median peak knee-over-foot, against the session's own SDD."""
+    """One session's left-minus-right median peak knee-over-foot, as the session judged it.
+
+    ``worse_leg`` is named only when the session found the difference beyond its SDD and its
+    rep-to-rep scatter; ``difference`` is None, with ``not_judged_reason``, when it was not judged.
+    """
 
     session: int
     left: float | None
@@ -97,6 +106,7 @@ class SessionAsymmetry:
     sdd: float
     exceeds_sdd: bool
     worse_leg: Leg | None
+    not_judged_reason: str | None = None
 
 
 @dataclass

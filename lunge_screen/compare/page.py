@@ -67,21 +67,22 @@ def _cats(s: LegSession) -> str:
 
 
 def legs_section(c: Comparison) -> str:
-    """One table per leg: its measured reps in each session."""
+    """One table per leg: its compared (reliable) reps in each session."""
     out = []
     for leg in LEGS:
         rows = [
             [
                 escape(c.sessions[s.session].label),
-                f"{s.n_measured} of {s.n_assessed}",
+                f"{s.n_reliable} of {s.n_assessed}"
+                + (f" ({s.n_measured} measured)" if s.n_measured != s.n_reliable else ""),
                 _num(s.median),
                 _num(s.sd, ".2f"),
-                f"{s.n_inward} of {s.n_measured}",
+                f"{s.n_inward} of {s.n_reliable}",
                 _cats(s),
             ]
             for s in c.legs[leg]
         ]
-        head = ["Session", "Reps measured", "Median peak", "Rep-to-rep SD", "Inward", "Categories"]
+        head = ["Session", "Reps compared", "Median peak", "Rep-to-rep SD", "Inward", "Categories"]
         out.append(f"<h3>{_leg(leg)} knee</h3>" + _table(head, rows, {1, 2, 3, 4}, frozenset({5})))
     return "".join(out)
 
@@ -109,9 +110,12 @@ def changes_section(c: Comparison) -> str:
 def asymmetry_section(c: Comparison) -> str:
     rows = []
     for a in c.asymmetry:
-        verdict = (
-            f"the {a.worse_leg} further inward" if a.exceeds_sdd else ("within" if a.difference is not None else "–")
-        )
+        if a.difference is None:
+            verdict = f"not judged: {a.not_judged_reason}" if a.not_judged_reason else "–"
+        elif a.worse_leg:
+            verdict = f"the {a.worse_leg} further inward"
+        else:
+            verdict = "beyond the SDD, within the scatter" if a.exceeds_sdd else "within"
         rows.append(
             [
                 escape(c.sessions[a.session].label),
@@ -122,7 +126,7 @@ def asymmetry_section(c: Comparison) -> str:
                 escape(verdict),
             ]
         )
-    head = ["Session", "Left", "Right", "Left − right", "SDD", "Against the SDD"]
+    head = ["Session", "Left", "Right", "Left − right", "SDD", "The session's judgement"]
     lines = "".join(f"<li>{escape(a.sentence)}</li>" for a in c.asymmetry_changes)
     return _table(head, rows, {1, 2, 3, 4}, frozenset({5})) + f"<ul>{lines}</ul>"
 
@@ -133,7 +137,7 @@ def _fields(c: Comparison, generated: str) -> str:
         video = PurePath(s.video).name or "–"
         date = f", {s.session_date}" if s.session_date and s.session_date != s.label else ""
         items.append((f"Session {k}", f"{s.label}{date} — {video}, {s.n_reps} rep(s), {s.view} view"))
-    items.append(("Measure", "peak knee-over-foot of each measured rep (shank lengths, inward +)"))
+    items.append(("Measure", "peak knee-over-foot of each reliable rep (shank lengths, inward +)"))
     items.append(("Page generated", generated or "–"))
     return '<dl class="fields">' + "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in items) + "</dl>"
 

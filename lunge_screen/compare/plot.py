@@ -70,7 +70,7 @@ def _leg_axis(ax, c: Comparison, leg: str, bands: dict[str, float]) -> None:
             ax.scatter(x + jitter, s.values, s=34, color=LEG_COLOURS[leg], edgecolor="black", lw=0.5, zorder=3)
             ax.plot([x - 0.22, x + 0.22], [s.median] * 2, color="black", lw=2.2, zorder=4)
         ax.annotate(
-            f"{s.n_measured} measured",
+            f"{s.n_reliable} rep{'s' if s.n_reliable != 1 else ''}",
             xy=(x, 0),
             xycoords=("data", "axes fraction"),
             xytext=(0, 3),

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ..types import Judgement, Leg
-from .model import AsymmetryChange, LegSession
+from .model import AsymmetryChange, LegSession, SessionAsymmetry
 
 #: Where a leg's knee was in one session, from its measured reps' categories.
 KneeState = Literal["inward", "over", "outside", "unmeasured"]
@@ -30,13 +30,13 @@ def signed(v: float) -> str:
 
 
 def knee_state(s: LegSession, inward_fraction: float) -> KneeState:
-    """``inward`` when more than ``inward_fraction`` of the measured reps are medial (as the screen's
+    """``inward`` when more than ``inward_fraction`` of the reliable reps are medial (as the screen's
     "rolls inward"), ``outside`` when most are lateral, else ``over`` (the foot)."""
-    if s.n_measured == 0:
+    if s.n_reliable == 0:
         return "unmeasured"
-    if s.n_inward > inward_fraction * s.n_measured:
+    if s.n_inward > inward_fraction * s.n_reliable:
         return "inward"
-    if 2 * s.categories.get("lateral", 0) > s.n_measured:
+    if 2 * s.categories.get("lateral", 0) > s.n_reliable:
         return "outside"
     return "over"
 
@@ -70,7 +70,7 @@ def change_sentence(
     if judgement == "withheld" or change is None or mdc95 is None:
         return f"{leg.capitalize()} knee: change not judged — {withheld_reason or 'not measured'}."
     span = f"peak knee-over-foot from {signed(before.median)} to {signed(after.median)}"
-    counts = f"inward on {before.n_inward} of {before.n_measured} reps, then {after.n_inward} of {after.n_measured}"
+    counts = f"inward on {before.n_inward} of {before.n_reliable} reps, then {after.n_inward} of {after.n_reliable}"
     sb, sa = knee_state(before, inward_fraction), knee_state(after, inward_fraction)
     if judgement == "no detectable change":
         still = f"; {STILL[sa]}" if sa == sb and sa in STILL else ""
@@ -84,8 +84,8 @@ def change_sentence(
     )
 
 
-def asymmetry_sentence(a: AsymmetryChange, sdd_after: float, worse_after: Leg | None) -> str:
-    """The left-minus-right difference's change, and where it stands against the between-leg SDD afterwards."""
+def asymmetry_sentence(a: AsymmetryChange, after: SessionAsymmetry) -> str:
+    """The left-minus-right difference's change, and where it stands afterwards (as the later session judged it)."""
     if a.judgement == "withheld" or a.change is None or a.mdc95 is None:
         return f"Left–right difference: not compared — {a.withheld_reason or 'not measured'}."
     head = (
@@ -94,10 +94,16 @@ def asymmetry_sentence(a: AsymmetryChange, sdd_after: float, worse_after: Leg | 
     )
     if a.judgement == "no detectable change":
         return f"{head}: no detectable change (within the {a.mdc95:.2f} detectable with these rep counts)."
-    now = (
-        f"now the {worse_after} knee goes further inward (more than the {sdd_after:.2f} smallest detectable "
-        "difference between the legs)"
-        if worse_after
-        else f"now within the {sdd_after:.2f} smallest detectable difference between the legs"
-    )
+    if after.worse_leg:
+        now = (
+            f"now the {after.worse_leg} knee goes further inward (beyond the {after.sdd:.2f} smallest detectable "
+            "difference between the legs and the session's rep-to-rep scatter)"
+        )
+    elif after.exceeds_sdd:
+        now = (
+            f"now more than the {after.sdd:.2f} smallest detectable difference between the legs, but within the "
+            "session's rep-to-rep scatter"
+        )
+    else:
+        now = f"now within the {after.sdd:.2f} smallest detectable difference between the legs"
     return f"{head}: a change larger than the {a.mdc95:.2f} detectable with these rep counts; {now}."

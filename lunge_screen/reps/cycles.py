@@ -28,6 +28,10 @@ import numpy as np
 
 from ..track.signals import runs
 
+#: A rep whose deepest point is the first or last sample of a stretch counts only if it is at least
+#: this fraction of the clip's typical (median) rep depth: otherwise the video ends on the way down.
+EDGE_DEPTH_FRACTION = 0.9
+
 
 @dataclass(frozen=True)
 class Cycle:
@@ -144,6 +148,7 @@ def cycles(
     """
     d = np.asarray(d, float)
     out: list[Cycle] = []
+    edge: list[Cycle] = []
     stretches = runs(np.isfinite(d))
     first, last = (stretches[0][0], stretches[-1][1]) if stretches else (0, 0)
     for a, b in stretches:
@@ -161,10 +166,13 @@ def cycles(
                 descent = np.nan  # the stretch starts while the pelvis is still going down
             if (np.isnan(descent) and not open_start) or (np.isnan(ascent) and not open_end):
                 continue  # the person was lost before the rep was seen to start or end
-            if m <= 1 or m >= len(seg) - 2:
-                continue  # the deepest point is the stretch's edge: the bottom itself is not seen
+            edge_bottom = m == 0 or m == len(seg) - 1  # still going down at the edge: bottom reached?
             sides = [v for v in (descent, ascent) if np.isfinite(v)]
             if not sides or max(sides) < min_amplitude or min(sides) < return_min:
                 continue
-            out.append(Cycle(a + s, a + m, a + e, float(descent), float(ascent)))
-    return out
+            (edge if edge_bottom else out).append(Cycle(a + s, a + m, a + e, float(descent), float(ascent)))
+    # A rep whose deepest point is the edge of the video is counted only if it is as deep as the clip's
+    # whole reps: the bottom was reached (a clip that ends on the way down shows a shallower "bottom").
+    typical = float(np.median([d[c.bottom] for c in out])) if out else np.nan
+    out += [c for c in edge if np.isfinite(typical) and d[c.bottom] >= EDGE_DEPTH_FRACTION * typical]
+    return sorted(out, key=lambda c: c.bottom)

@@ -12,7 +12,7 @@ from ..measure.standing import StandingReference
 from ..results import QualityWarning, Rep
 from ..settings import AnalysisSettings
 from ..track.orientation import OrientationReport
-from ..track.series import L_ANKLE, NOSE, R_ANKLE, PersonTrack
+from ..track.series import L_ANKLE, L_HIP, NOSE, R_ANKLE, R_HIP, PersonTrack
 from ..track.signals import finite_median
 from ..track.subject import SubjectReport
 from ..types import FRONTAL_VIEWS, LEGS
@@ -22,6 +22,26 @@ def body_height(track: PersonTrack) -> float:
     """Median nose-to-lower-ankle height of the person in pixels (NaN if never found)."""
     im = track.image
     return finite_median(np.fmax(im[:, L_ANKLE, 1], im[:, R_ANKLE, 1]) - im[:, NOSE, 1])
+
+
+def size_change(track: PersonTrack, depth: np.ndarray, top_depth: float = 0.1) -> float:
+    """How much the person's size in the picture changes over the clip: the 90th over the 10th percentile
+    of the pixels per metre of the legs (image hip-to-ankle length over the world landmarks' one), over
+    the frames near the top posture (rep depth at most ``top_depth`` leg lengths, so a foreshortened
+    thigh at a lunge's bottom does not count). 1 = constant; NaN when too few frames. A zoom, or the
+    camera or the person moving closer or farther, changes it; the person's own movement does not."""
+    im, w = np.asarray(track.image, float), np.asarray(track.world, float)
+    ratios = []
+    for hip, ankle in ((L_HIP, L_ANKLE), (R_HIP, R_ANKLE)):
+        px = np.hypot(*(im[:, hip, :2] - im[:, ankle, :2]).T)
+        m = np.linalg.norm(w[:, hip] - w[:, ankle], axis=1)
+        ratios.append(px / m)
+    scale = np.nanmedian(np.stack(ratios), axis=0)
+    ok = np.isfinite(scale) & (np.asarray(depth, float) <= top_depth)
+    if ok.sum() < 10:
+        return float("nan")
+    lo, hi = np.percentile(scale[ok], [10, 90])
+    return float(hi / lo) if lo > 0 else float("nan")
 
 
 def _person(track: PersonTrack, subject: SubjectReport, settings: AnalysisSettings) -> list[QualityWarning]:
@@ -129,16 +149,38 @@ def session_warnings(
     reps: list[Rep],
     fps: float,
     settings: AnalysisSettings,
+    depth: np.ndarray | None = None,
 ) -> list[QualityWarning]:
-    """Every quality warning of a session, in report order (``no_person`` alone when nobody was seen)."""
+    """Every quality warning of a session, in report order (``no_person`` alone when nobody was seen).
+
+    ``depth``: the rep signal per frame (:attr:`lunge_screen.reps.signal.RepSignal.frame_depth`), for
+    the ``size_change`` warning."""
     if not track.found.any():
         return [QualityWarning("no_person", "no person was detected in the video")]
     frontal = bool({r.view for r in reps} & set(FRONTAL_VIEWS))
     return (
         _person(track, subject, settings)
+        + _size(track, depth, settings)
         + _reps(reps, settings)
         + _corrections(orientation, standing, frontal, fps, settings)
     )
+
+
+def _size(track: PersonTrack, depth: np.ndarray | None, settings: AnalysisSettings) -> list[QualityWarning]:
+    """``size_change``: a zoom or a change of distance during the clip (camera or person moving)."""
+    if depth is None:
+        return []
+    ratio = size_change(track, depth)
+    if not np.isfinite(ratio) or ratio - 1 <= settings.quality.max_size_change:
+        return []
+    return [
+        QualityWarning(
+            "size_change",
+            f"the person's size in the picture changes by about {ratio - 1:.0%} during the clip (a zoom, or the "
+            "camera or the person moving closer or farther): reps are found from body-relative measures, but "
+            "film sessions you compare from the same place",
+        )
+    ]
 
 
 def cut_warning(cut_times: list[float], n_dropped: int) -> QualityWarning:

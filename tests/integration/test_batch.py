@@ -381,7 +381,7 @@ def test_cohort_asymmetry_columns_repeat_the_sessions_asymmetry_on_both_rows(tmp
 
     from lunge_screen.pipeline import analyse_series
 
-    leads = ["left", "right", "left", "right"]
+    leads = ["left", "right"] * 3  # three per leg: min_reps_per_leg
     flagged = analyse_series(lunge_series(leads, {"left": 0.08})).result
     even = analyse_series(lunge_series(leads, {"left": 0.08, "right": 0.06})).result
     entries = [

@@ -107,6 +107,7 @@ def test_reps_bottoms_and_lead_legs_match_the_references(clip, clip_analysis, an
         assert r.lead == expected, (r.index, r.lead, expected)
 
 
+@pytest.mark.xfail(strict=True, reason="issue 12: a woman walking past (knees 40-50 deg) reads as two squats")
 def test_no_reps_are_invented_in_footage_without_lunges(clip_analysis):
     result = clip_analysis("multi_person_side_vp9.mp4").result
     assert result.reps == []

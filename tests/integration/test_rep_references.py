@@ -22,8 +22,6 @@ KNOWN_WRONG = {
     "bulgarian_split_squat_side_cuts.mp4": "a torso-lean demo in split stance reads as a rep",
     "shrimp_squat_side.mp4": "side view: the model swaps the look-alike legs; regressions read as extra reps",
     "single_leg_squat_front_blue_jacket.mp4": "the clip starts inside a rep the reference does not count",
-    "split_squat_valgus_demo_splitscreen_portrait.mp4": "split-screen halves: an extra rep in the second half",
-    "walking_lunge_near_front.mp4": "a partial last rep at the clip's end is counted",
     "single_leg_squat_front_gym_good_bad.mp4": "two single-leg squats' standing legs are left unknown",
 }
 

@@ -9,7 +9,8 @@ Tolerance, stated once (checked on the real squat clip, see ``benchmarks/RESULTS
   colour conversion difference) into persistent differences of this size, so an
   exact match is not a meaningful requirement;
 * findings: the same finding pattern, the same reps with the same lead legs, rep
-  bottoms within :data:`BOTTOM_FRAMES` frames, the same category per rep and leg,
+  bottoms within :data:`BOTTOM_FRAMES` frames, the same category per rep and leg (unless the
+  two peaks straddle a category boundary: both within the tolerance of it),
   and knee-over-foot peaks within :data:`KOF_TOL`.
 
 "Plain" is one process, full-size frames; "optimised" is the default downscale
@@ -137,6 +138,15 @@ def test_landmarks_match_the_plain_single_stream(extracted, variant):
     assert np.nanpercentile(d, 95) <= P95_PX
 
 
+def _near_boundary(a: float, b: float) -> bool:
+    """A category boundary (lunge_screen.settings.Thresholds) lies between two knee-over-foot values."""
+    from lunge_screen.settings import Thresholds
+
+    t = Thresholds()
+    bounds = (t.over_foot_max, t.clearly_medial_min, t.lateral_max)
+    return any(min(a, b) <= x <= max(a, b) for x in bounds)
+
+
 @pytest.mark.parametrize("variant", ["one", "workers2", "workers3"])
 def test_findings_match_the_plain_single_stream(extracted, variant):
     pattern_a, reps_a = _findings(extracted["plain"])
@@ -146,12 +156,14 @@ def test_findings_match_the_plain_single_stream(extracted, variant):
     for (bottom_a, lead_a, legs_a), (bottom_b, lead_b, legs_b) in zip(reps_a, reps_b):
         assert lead_a == lead_b
         assert abs(bottom_a - bottom_b) <= BOTTOM_FRAMES
-        assert {k: v[0] for k, v in legs_a.items()} == {k: v[0] for k, v in legs_b.items()}
-        for leg, (_, kof_a) in legs_a.items():
-            kof_b = legs_b[leg][1]
+        assert legs_a.keys() == legs_b.keys()
+        for leg, (cat_a, kof_a) in legs_a.items():
+            cat_b, kof_b = legs_b[leg]
             assert (kof_a is None) == (kof_b is None)
             if kof_a is not None:
                 assert abs(kof_a - kof_b) <= KOF_TOL
+                # the same category, unless the two values straddle a category boundary within the tolerance
+                assert cat_a == cat_b or _near_boundary(kof_a, kof_b), (leg, cat_a, cat_b, kof_a, kof_b)
 
 
 def test_seams_change_only_what_segments_change(extracted):

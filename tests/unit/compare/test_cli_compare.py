@@ -55,7 +55,7 @@ def test_labels_config_and_json_only(two_sessions, tmp_path, capsys):
         ("empty folder", 3, "no session.json in this folder"),
         ("not json", 9, "not a readable lunge-screen session.json"),
         ("other schema", 9, "schema version 7"),
-        ("out is a file", 10, "cannot create the folder"),
+        ("out is a file", 10, "is a file"),
     ],
 )
 def test_errors_are_one_line_with_their_exit_code(two_sessions, tmp_path, capsys, case, code, words):

@@ -63,10 +63,15 @@ def test_too_few_reps_withhold_the_change_with_the_reason():
     one = compare([make_session({"right": BEFORE}), make_session({"right": [0.05, None, None]})], ["a", "b"])
     ch = one.headline("right")
     assert (ch.judgement, ch.change, ch.mdc95) == ("withheld", None, None)
-    assert "only 1 measured right-leg rep in b" in ch.withheld_reason
+    assert "only 1 reliable right-leg rep in b; at least 3 are needed" in ch.withheld_reason
     assert ch.sentence.startswith("Right knee: change not judged")
     untested = one.headline("left")
     assert untested.judgement == "withheld" and untested.withheld_reason == "no left-leg reps in a"
+    # Reps graded poor are measured but not compared, as in the session's own summary.
+    graded = make_session({"right": [0.05, 0.30, 0.07]}, poor={"right": {1, 2}})
+    poor = compare([make_session({"right": BEFORE}), graded], ["a", "b"]).headline("right")
+    assert poor.withheld_reason.startswith("only 1 reliable right-leg rep in b (2 of the 3 measured graded poor)")
+    assert compare([graded, graded]).legs["right"][0].values == [0.05]
     # The session's own minimum number of reps counts too.
     strict = {"min_reps_per_leg": 4}
     three = compare([make_session({"right": BEFORE}, thresholds=strict), make_session({"right": AFTER})])

@@ -18,6 +18,7 @@ from lunge_screen.screen.quality import _reps
 from lunge_screen.settings import AnalysisSettings
 from lunge_screen.track.orientation import swap_permutation
 from lunge_screen.track.series import L_FOOT, L_KNEE, R_FOOT, R_KNEE
+from tests.support.variants import zoomed
 
 LEADS = ["left", "right"] * 3  # three per leg: min_reps_per_leg
 
@@ -98,6 +99,7 @@ CASES = {
     "no_standing": _never_straight,
     "low_frame_rate": lambda: lunge_series(LEADS, fps=15.0),
     "video_cut": _edit_cut,
+    "size_change": lambda: zoomed(lunge_series(LEADS), 1.6),  # the picture zooms in 1.6x over the clip
 }
 
 
