@@ -129,8 +129,8 @@ def test_single_leg_squats_standing_knee_over_the_foot(clip, clip_analysis, more
     ref = more_clips[clip]
     result = clip_analysis(clip).result
     for r, ours in _truth_reps(ref, result, ref["fps"]):
-        if r.get("bottom_frame") is not None and r["bottom_frame"] > 0.98 * ref["n_frames"]:
-            continue  # a bottom at the clip's very end, its rise cut off
+        if r["bottom_t"] > ref["duration_s"] - 0.5:
+            continue  # a bottom at the clip's very end, its rise cut off: the reference's count allows it out
         assert ours is not None, r
         assert ours.lead == r["lead"], (ours.index, ours.lead, r["lead"])
         m = next(m for m in ours.legs if m.leg == r["lead"])
