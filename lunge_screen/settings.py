@@ -427,7 +427,7 @@ class AnalysisSettings:
         0.75, "fraction of the rep's depth", "knee-over-foot and shank-tilt peaks count only frames with the "
         "pelvis at least this far down (and the loaded frames' rules)",
         "in a wide stance a straighter, abducted leg puts the knee medial of the foot without any valgus "
-        "(lateral_lunge_kb_front_countdown.mp4: +0.15 at half depth, +0.02 at the bottom; docs/measurement.md)",
+        "before the leg is loaded (measured on a lateral lunge: docs/measurement.md)",
     )  # fmt: skip
     planted_speed: float = setting(0.5, "standing leg lengths/s", "... and the foot is planted: ankle slower than this")
     sustained_s: float = setting(0.2, "s", "a peak must be held this long; shorter spikes are landmark jitter")

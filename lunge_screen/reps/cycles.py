@@ -43,10 +43,6 @@ class Cycle:
     descent: float  # bottom depth minus the start top's (NaN when the clip starts inside the rep)
     ascent: float  # bottom depth minus the end top's (NaN when the clip ends inside it)
 
-    @property
-    def amplitude(self) -> float:
-        return float(np.nanmax([self.descent, self.ascent]))
-
 
 def turning_points(d: np.ndarray, turn_delta: float) -> tuple[list[tuple[int, str]], bool, bool]:
     """Alternating ``(index, "bottom" | "top")`` turning points of a finite 1-D signal, with hysteresis.

@@ -38,8 +38,8 @@ def unify_planted_leads(
     If the lead foot of consecutive reps is the same image point and that foot never
     left it in between, it is one foot, so one leg: the group takes the lead of its
     most confident reps. This overrides a pose model that relabels the legs part-way
-    through (seen on ``lunge_front_lowres_18fps.mp4``), which per-frame evidence alone
-    cannot always undo.
+    through (seen on low-resolution footage; docs/validation.md), which per-frame evidence
+    alone cannot always undo.
 
     Returns the reps and a boolean ``(T,)`` mask of the frames (those reps' windows)
     whose leg labels must be exchanged so the measures follow the relabelled lead

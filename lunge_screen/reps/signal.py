@@ -50,7 +50,7 @@ from ..track.series import (
     R_KNEE,
     PersonTrack,
 )
-from ..track.signals import fill_gaps, hampel, lowpass, runs
+from ..track.signals import fill_gaps, hampel, lowpass
 
 FEET = (L_ANKLE, R_ANKLE, L_HEEL, R_HEEL, L_FOOT, R_FOOT)
 
@@ -201,8 +201,3 @@ def flexion_on_grid(track: PersonTrack, grid: np.ndarray, settings: RepSettings)
         f = knee_flexion(w[:, hip], w[:, knee], w[:, ankle])
         out.append(smooth_on_grid(resample_uniform(f, track.time, grid, settings.max_gap_s), grid, settings))
     return out[0], out[1]
-
-
-def finite_runs(x: np.ndarray) -> list[tuple[int, int]]:
-    """``[start, stop)`` runs of finite values (the stretches the cycle finder works on)."""
-    return runs(np.isfinite(np.asarray(x, float)))

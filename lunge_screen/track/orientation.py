@@ -9,8 +9,8 @@ the wrong leg:
    shoulders means the model itself sees a face, i.e. a front view).
 2. **Leg swaps**: the lower-limb chains (knee, ankle, heel, toe) attached to the wrong
    hip, for a few frames (an impossible jump) or for the whole clip (seen on
-   ``lunge_front_lowres_18fps.mp4``, where MediaPipe gives her front *left* leg the
-   *right* labels throughout). Solved jointly over time by a two-state Viterbi path
+   low-resolution footage, where MediaPipe gave a front *left* leg the *right* labels
+   throughout; docs/validation.md). Solved jointly over time by a two-state Viterbi path
    (as labelled / swapped) whose cost adds
    * *continuity*: how far each foot and knee would jump between frames, in leg lengths
      (a label change while the feet are apart is expensive; while they cross, cheap);
