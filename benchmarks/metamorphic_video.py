@@ -34,6 +34,7 @@ import av
 import numpy as np
 
 from lunge_screen.api import extract
+from lunge_screen.io.frames import to_rgb
 from lunge_screen.pipeline import analyse_series
 from lunge_screen.track.series import LandmarkSeries
 
@@ -71,7 +72,8 @@ def make_variant(src: Path, variant: str, dst: Path) -> Path:
     tmp = dst.with_suffix(".part.mp4")
     with av.open(str(src)) as inp:
         ist = inp.streams.video[0]
-        frames = [f.to_ndarray(format="rgb24") for f in inp.decode(ist)]
+        # as displayed: rotation metadata applied (the variant is written upright, without it)
+        frames = [to_rgb(f, f.width, f.height) for f in inp.decode(ist)]
         times = [float(f) for f in _times(src)]
     rate = Fraction(1000)  # ms time base: any timestamps, VFR included
     with av.open(str(tmp), "w") as out:

@@ -195,9 +195,11 @@ class RepSettings:
         "three times the 0.03 hysteresis; a pulse in split stance moves the pelvis 0.2-0.4 leg lengths",
     )  # fmt: skip
     bottom_phase: float = setting(
-        0.1, "fraction", "the bottom phase: depth within this fraction of the rep's excursion from its deepest; "
+        0.25, "fraction", "the bottom phase: depth within this fraction of the rep's excursion from its deepest; "
         "its middle is the reported bottom and its frames give the movement and working-leg cues",
-        "a flat bottom's single deepest frame moves with the frame rate; the phase's middle does not",
+        "a flat bottom's single deepest frame moves with the frame rate; the phase's middle does not. 0.25, "
+        "not 0.1: a hold's wobbles (~15-25 % of the excursion) split a narrower phase, and its middle then "
+        "jumped by ~0.4 s between a clip and its mirrored or re-timed copy",
     )  # fmt: skip
     boundary_fraction: float = setting(0.25, "fraction", "a rep starts/ends where depth is back within this "
                                        "fraction of its excursion from the top")  # fmt: skip
@@ -238,8 +240,9 @@ class RepSettings:
         "hip-width stance is ~0.3 leg lengths",
     )  # fmt: skip
     squat_max_flexion_gap_deg: float = setting(
-        25.0, "deg", "both feet down and knee flexions within this of each other: a squat (lead 'both')"
-    )
+        25.0, "deg", "both feet down, both knees bent at least min_knee_flexion_deg and within this of each other "
+        "(and their heights within twice knee_gap): a squat (lead 'both')"
+    )  # fmt: skip
     min_lead_confidence: float = setting(
         0.5, "0-1", "a rep whose lead cues reach less than this confidence gets lead 'unknown' and stays out "
         "of the per-leg findings",

@@ -8,13 +8,17 @@ Works on the uniform-grid depth of :mod:`lunge_screen.reps.signal` (leg lengths,
    than that never make a turning point.
 2. **Merging** (:func:`merge_bottoms`): two bottoms separated by a top that is not a *real
    return* are one rep (a hold with a wobble, a pause on the way up). A return is real when
-   the pelvis rises back by at least ``return_fraction`` of the descent before it or by
-   ``return_min`` leg lengths, whichever is smaller: half-way up after a full lunge, or a
-   pulse in split stance of a tenth of a leg length. The deeper bottom is kept.
+   the pelvis rises back *and* falls again by at least ``return_fraction`` of the smaller of
+   the two reps' outer excursions (the first one's descent, the second one's ascent), and by
+   at least ``return_min`` leg lengths: half-way up between two full lunges, or a pulse in
+   split stance of a tenth of a leg length. The deeper bottom is kept.
 3. **Accepting** (:func:`cycles`): a cycle is a rep when its larger side (descent or ascent)
    is at least ``min_amplitude`` leg lengths and each side it shows at least ``return_min``.
-   A clip (or an edit cut) that starts or ends inside a rep keeps it when the side it shows
-   is a full excursion: the missing side is the clip's edge, not a hold.
+   A clip (or an edit cut) that starts or ends inside a rep keeps it when it is nearly as deep
+   as the clip's whole reps (``HALF_DEPTH_FRACTION`` of their median depth; a bottom at the
+   very edge ``EDGE_DEPTH_FRACTION``): the missing side is the clip's edge, not a hold, and the
+   bottom was reached -- not the tail of a rep that ended before the clip began, nor the start
+   of one the clip cuts off on the way down.
 
 All thresholds are in leg lengths (scale-free) and times in seconds: the same person gives
 the same cycles at any distance, zoom and frame rate.
@@ -29,8 +33,12 @@ import numpy as np
 from ..track.signals import runs
 
 #: A rep whose deepest point is the first or last sample of a stretch counts only if it is at least
-#: this fraction of the clip's typical (median) rep depth: otherwise the video ends on the way down.
+#: this fraction of the clip's typical (median) whole rep's depth: otherwise the video ends on the way down.
 EDGE_DEPTH_FRACTION = 0.9
+#: A rep with one side cut off by the clip's edge or a cut (its bottom seen) counts only if it is at least
+#: this fraction of the typical whole rep's depth: otherwise the clip opens on the tail of an earlier rep (or
+#: ends early in a descent). Reps of one clip differ in depth by up to ~30 %.
+HALF_DEPTH_FRACTION = 0.6
 
 
 @dataclass(frozen=True)
@@ -144,7 +152,8 @@ def cycles(
     """
     d = np.asarray(d, float)
     out: list[Cycle] = []
-    edge: list[Cycle] = []
+    edge: list[Cycle] = []  # the deepest point is the stretch's first or last sample
+    half: list[Cycle] = []  # one side (descent or ascent) cut off by an open edge
     stretches = runs(np.isfinite(d))
     first, last = (stretches[0][0], stretches[-1][1]) if stretches else (0, 0)
     for a, b in stretches:
@@ -166,9 +175,16 @@ def cycles(
             sides = [v for v in (descent, ascent) if np.isfinite(v)]
             if not sides or max(sides) < min_amplitude or min(sides) < return_min:
                 continue
-            (edge if edge_bottom else out).append(Cycle(a + s, a + m, a + e, float(descent), float(ascent)))
-    # A rep whose deepest point is the edge of the video is counted only if it is as deep as the clip's
-    # whole reps: the bottom was reached (a clip that ends on the way down shows a shallower "bottom").
+            cycle = Cycle(a + s, a + m, a + e, float(descent), float(ascent))
+            (edge if edge_bottom else half if len(sides) == 1 else out).append(cycle)
+    # A rep the clip (or a cut) shows only part of is counted only if it is as deep as the clip's whole
+    # reps: its bottom was reached. A clip that ends on the way down shows a shallower "bottom"; one that
+    # opens on the way up from an earlier rep shows its tail. Half-seen reps of a clip without whole reps
+    # have nothing to compare with and are kept; a bottom at the very edge is not.
     typical = float(np.median([d[c.bottom] for c in out])) if out else np.nan
-    out += [c for c in edge if np.isfinite(typical) and d[c.bottom] >= EDGE_DEPTH_FRACTION * typical]
+    if np.isfinite(typical):
+        out += [c for c in edge if d[c.bottom] >= EDGE_DEPTH_FRACTION * typical]
+        out += [c for c in half if d[c.bottom] >= HALF_DEPTH_FRACTION * typical]
+    else:
+        out += half
     return sorted(out, key=lambda c: c.bottom)

@@ -39,6 +39,8 @@ class RepWindow:
 
     ``depth``: pelvis depth at the bottom, leg lengths below the clip's top posture.
     ``lead_confidence``: 0-1, how clearly the cues name the working leg (see :mod:`.kind`).
+    ``phase``: first and last frame of the bottom phase (the pelvis within ``bottom_phase`` of
+    its deepest excursion); ``bottom`` is its middle. ``None``: the bottom frame alone.
     """
 
     start: int
@@ -48,6 +50,13 @@ class RepWindow:
     depth: float
     lead_confidence: float
     kind: RepKind = "lunge"
+    phase: tuple[int, int] | None = None
+
+    @property
+    def bottom_frames(self) -> slice:
+        """The bottom phase's frames (at least the bottom frame)."""
+        a, b = self.phase or (self.bottom, self.bottom)
+        return slice(min(a, self.bottom), max(b, self.bottom) + 1)
 
 
 def cut_signal(sig: RepSignal, cut_times: list[float]) -> tuple[np.ndarray, frozenset[int]]:
@@ -120,12 +129,18 @@ def find_reps(
         if t1 - t0 > settings.max_duration_s or (whole and t1 - t0 < settings.min_duration_s):
             continue  # (a rep cut by the clip's edge is shorter than it was)
         phase = _bottom_phase(d, sig.t, c, settings.bottom_phase)
-        start, bottom, end = (sig.frame_at(track.time, t) for t in (t0, 0.5 * (phase[0] + phase[1]), t1))
+        # a phase cut off by the clip's edge (or a cut) has no middle: the deepest point is the bottom
+        cut_off = (np.isnan(c.descent) and phase[0] <= sig.t[c.start]) or (
+            np.isnan(c.ascent) and phase[1] >= sig.t[c.end]
+        )
+        t_bottom = float(sig.t[c.bottom]) if cut_off else 0.5 * (phase[0] + phase[1])
+        start, bottom, end = (sig.frame_at(track.time, t) for t in (t0, t_bottom, t1))
         if found[start : end + 1].mean() < settings.min_present_fraction:
             continue
         travel = abs(hip_x[end] - hip_x[start]) / leg_px if np.isfinite(leg_px) and leg_px > 0 else np.nan
         if np.isfinite(travel) and travel > settings.max_hip_travel:
             continue  # walked across the frame: not a rep
         kind, lead, conf = classify_rep(bottom_cues(track, bottom, (start, end), leg_px, phase), settings)
-        reps.append(RepWindow(start, bottom, end, lead, float(d[c.bottom]), conf, kind))
+        frames = (sig.frame_at(track.time, phase[0]), sig.frame_at(track.time, phase[1]))
+        reps.append(RepWindow(start, bottom, end, lead, float(d[c.bottom]), conf, kind, frames))
     return reps, sig

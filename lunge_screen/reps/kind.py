@@ -20,17 +20,24 @@ Rules, first match wins (reasons in docs/measurement.md, "Reps"):
    heights differ by ``knee_gap`` and the lower knee is bent and down toward the floor (at most
    ``rear_knee_max``) -> the leg with the higher knee (the front leg) works. A single-leg
    squat's free knee stays up near the standing knee, so it fails this rule.
-3. **single-leg squat**: one foot is off the ground by ``foot_lift`` -> the standing leg works,
-   by a vote of three cues: the lower foot, the more flexed knee, the less moving ankle (a pose
-   model can misplace the free foot's height when it reaches toward the camera, and the free
-   knee may be straight or bent; two of three independent cues must agree).
-4. **squat**: both feet down, knee heights within ``knee_gap`` and flexions within
-   ``squat_max_flexion_gap_deg`` -> both knees are assessed (lead ``both``).
+3. **single-leg squat**: one foot is off the ground by ``foot_lift`` -> the standing leg works.
+   Primary cues: the more flexed knee (by at least half ``straight_knee_deg``) and the less
+   moving ankle (1.5 times stiller); a cue too close to call abstains. The lower foot is the
+   weakest cue -- a pistol's free foot is held forward near the floor, and the pose models put
+   it level with or below the standing foot (all three models, on the front-view pistol clip)
+   -- so it only breaks a tie between the primary cues and never decides alone.
+4. **squat**: both feet down, *both* knees bent at least ``min_knee_flexion_deg``, their
+   flexions within ``squat_max_flexion_gap_deg`` and their heights within twice ``knee_gap``
+   -> both knees are assessed (lead ``both``). Twice: in a wide stance the models' world
+   heights of the two knees differ by up to 0.26 leg lengths with both feet flat, while a
+   lunge's differ by about half a leg length.
 5. otherwise ``unknown``.
 
 The confidence is how far the deciding cue clears its threshold (0.5 at the threshold, 1 at
-twice it); a rep below ``min_lead_confidence`` gets lead ``unknown``. Every rule treats the
-legs symmetrically, so a mirrored video (legs relabelled) gives the other leg on every rep.
+twice it; for a single-leg squat at most 1 when both primary cues agree, 0.75 when one
+abstains and the lower foot agrees, else 0.5); a rep below ``min_lead_confidence`` gets
+lead ``unknown``. Every rule treats the legs symmetrically, so a mirrored video (legs
+relabelled) gives the other leg on every rep.
 """
 
 from __future__ import annotations
@@ -141,28 +148,38 @@ def classify_rep(c: BottomCues, s: RepSettings = RepSettings()) -> tuple[RepKind
         return _lead("lunge", "left" if gap > 0 else "right", _confidence(abs(gap), s.knee_gap), s)
     if np.isfinite(cl) and np.isfinite(cr) and abs(cl - cr) >= s.foot_lift:
         return _single_leg(c, s)
-    if both_down and abs(gap) < s.knee_gap and abs(fl - fr) < s.squat_max_flexion_gap_deg:
-        conf = min(1.0, 1.0 - 0.5 * max(abs(gap) / s.knee_gap, abs(fl - fr) / s.squat_max_flexion_gap_deg))
-        return "squat", "both", round(conf, 3)
+    alike = abs(gap) < 2 * s.knee_gap and bent_f - straight_f < s.squat_max_flexion_gap_deg
+    if both_down and straight_f >= s.min_knee_flexion_deg and alike:
+        return "squat", "both", round(1.0 - 0.5 * (bent_f - straight_f) / s.squat_max_flexion_gap_deg, 3)
     return "unknown", "unknown", 0.0
 
 
 def _single_leg(c: BottomCues, s: RepSettings) -> tuple[RepKind, Lead, float]:
-    """Standing leg of a single-leg squat: two of three cues (lower foot, more flexed knee, stiller ankle)."""
+    """Standing leg of a single-leg squat (rule 3 of the module docstring).
+
+    The two primary cues are the more flexed knee and the stiller ankle; a cue too close to
+    call abstains. Which foot is lower is the weakest cue (a pistol's free foot, held forward
+    near the floor, is read level with or below the standing foot): it only breaks a tie
+    between the two primary cues, and never decides alone.
+    """
     cl, cr = c.foot_clearance["left"], c.foot_clearance["right"]
-    votes: list[Leg] = ["left" if cl < cr else "right"]
+    primary: list[Leg] = []
     fl, fr = c.flexion["left"], c.flexion["right"]
     if np.isfinite(fl) and np.isfinite(fr) and abs(fl - fr) >= s.straight_knee_deg / 2:
-        votes.append("left" if fl > fr else "right")
+        primary.append("left" if fl > fr else "right")
     ml, mr = c.ankle_motion["left"], c.ankle_motion["right"]
     if np.isfinite(ml) and np.isfinite(mr) and max(ml, mr) > 1.5 * min(ml, mr):
-        votes.append("left" if ml < mr else "right")
-    left = votes.count("left")
-    right = len(votes) - left
-    if left == right:
+        primary.append("left" if ml < mr else "right")
+    lower: Leg = "left" if cl < cr else "right"
+    if not primary:
         return "single-leg squat", "unknown", 0.0
-    leg: Leg = "left" if left > right else "right"
-    agreement = max(left, right) / 3
+    if len(primary) == 2 and primary[0] == primary[1]:
+        leg, agreement = primary[0], 1.0
+    elif len(primary) == 1:
+        leg = primary[0]
+        agreement = 0.75 if lower == leg else 0.5
+    else:  # the knee and the ankle disagree: the lower foot breaks the tie
+        leg, agreement = lower, 0.5
     return _lead("single-leg squat", leg, round(min(agreement, _confidence(abs(cl - cr), s.foot_lift)), 3), s)
 
 

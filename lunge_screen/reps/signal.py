@@ -9,8 +9,9 @@ the image or the camera's distance:
 
 * ``h(t)``: the hip centre's height above the lowest foot point (ankles, heels, toes of
   both feet) along the world vertical axis, metres;
-* ``L``: the leg length, the median over the clip of hip-knee + knee-ankle (3-D, both legs),
-  metres — one constant per clip;
+* ``L``: the leg length, the median of hip-knee + knee-ankle (3-D, both legs) over the
+  clip's straight-knee frames, metres — one constant per clip (the models shorten a bent
+  leg in front views, so frames in a lunge would make ``L`` depend on the clip's content);
 * **depth** ``d(t) = (h_top - h(t)) / L`` where ``h_top`` is the ``top_percentile``-th
   percentile of ``h`` (the clip's highest posture: standing, or the top of a split stance).
   0 at the top, about 0.3-0.5 at a lunge's bottom; unitless (leg lengths).
@@ -31,6 +32,7 @@ Detected events are mapped back to the nearest real frame for reporting.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -114,13 +116,30 @@ def hip_height(world: np.ndarray) -> np.ndarray:
     return lowest - hip_y
 
 
-def leg_length_m(world: np.ndarray) -> float:
-    """The clip's leg length (median of hip-knee + knee-ankle over frames and both legs), metres."""
-    legs = [
-        segment_length(world[:, hip], world[:, knee]) + segment_length(world[:, knee], world[:, ankle])
-        for hip, knee, ankle in ((L_HIP, L_KNEE, L_ANKLE), (R_HIP, R_KNEE, R_ANKLE))
-    ]
-    v = np.concatenate(legs)
+_LEGS = ((L_HIP, L_KNEE, L_ANKLE), (R_HIP, R_KNEE, R_ANKLE))
+
+
+def leg_length_m(world: np.ndarray, straight_deg: float | None = None) -> float:
+    """The clip's leg length (median of hip-knee + knee-ankle over frames and both legs), metres.
+
+    With ``straight_deg``, only the frames where the more flexed knee is at its straightest
+    (below ``straight_deg`` or the clip's 20th percentile of flexion, whichever is larger)
+    count: in a front view the pose models shorten a bent leg along the camera axis (full
+    model, front-view lunge: 0.74 m straight, 0.47 m past 90 deg of flexion), so a median over
+    all frames would depend on how long the clip stays down -- and a clip cut short in a hold
+    would read deeper reps than the whole clip. Side views read the same length at any flexion.
+    """
+    w = np.asarray(world, float)
+    legs = np.stack([segment_length(w[:, h], w[:, k]) + segment_length(w[:, k], w[:, a]) for h, k, a in _LEGS])
+    if straight_deg is not None:
+        with np.errstate(invalid="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            flex = np.nanmax(np.stack([knee_flexion(w[:, h], w[:, k], w[:, a]) for h, k, a in _LEGS]), axis=0)
+            if np.isfinite(flex).any():
+                straight = flex <= max(straight_deg, float(np.nanpercentile(flex, 20)))
+                if straight.sum() >= 3:
+                    legs = legs[:, straight]
+    v = legs.ravel()
     v = v[np.isfinite(v) & (v > 0)]
     return float(np.median(v)) if v.size else float("nan")
 
@@ -180,7 +199,7 @@ def rep_signal(track: PersonTrack, settings: RepSettings = RepSettings()) -> Rep
     """The body-relative depth of ``track`` (see the module docstring), on the grid and per frame."""
     world = np.asarray(track.world, float)
     time = np.asarray(track.time, float)
-    leg = leg_length_m(world)
+    leg = leg_length_m(world, settings.straight_knee_deg)
     grid = uniform_grid(time, settings.grid_hz)
     h = resample_uniform(hip_height(world), time, grid, settings.max_gap_s)
     h = smooth_on_grid(h, grid, settings)

@@ -1,6 +1,8 @@
 """One knee's measures in one rep (:class:`~lunge_screen.results.LegMeasures`), from the per-frame measures.
 
-Each value is either the value at the rep's bottom frame, or a *sustained peak*: the
+Each value is either the value at the rep's bottom (the median over its bottom phase, the
+frames where the pelvis is within ``bottom_phase`` of its deepest: one frame of a hold is
+not the hold), or a *sustained peak*: the
 largest value held for ``sustained_s`` seconds over the frames where the leg bears load
 (:func:`loaded_frames`) and the pelvis is near the bottom (``peak_depth_fraction``). A value
 that cannot be trusted is withheld with its reason (view, frame, the plausibility gates of
@@ -206,16 +208,22 @@ def _values(inputs: RepInputs, w: RepWindow, leg: Leg, loaded: np.ndarray, scale
     def peak(x: np.ndarray) -> float | None:
         return finite_or_none(sustained_peak(x, near, time, s.sustained_s))
 
+    def at_bottom(x: np.ndarray) -> float | None:
+        """Median over the bottom phase's frames: a hold's value, not one frame's."""
+        v = np.asarray(x, float)[w.bottom_frames]
+        v = v[np.isfinite(v)]
+        return finite_or_none(float(np.median(v))) if v.size else finite_or_none(x[b])
+
     kof = f.knee_over_foot * scale
     return {
-        "knee_over_foot_bottom": finite_or_none(kof[b]),
+        "knee_over_foot_bottom": at_bottom(kof),
         "knee_over_foot_peak": peak(kof),
-        "shank_tilt_bottom_deg": finite_or_none(f.shank_tilt_deg[b]),
+        "shank_tilt_bottom_deg": at_bottom(f.shank_tilt_deg),
         "shank_tilt_peak_deg": peak(f.shank_tilt_deg),
-        "kmd_bottom": finite_or_none(f.kmd[b]),
-        "kmd_change_bottom": finite_or_none(f.kmd_change[b]),
+        "kmd_bottom": at_bottom(f.kmd),
+        "kmd_change_bottom": at_bottom(f.kmd_change),
         "kmd_change_peak": peak(f.kmd_change),
-        "thigh_ratio_bottom": finite_or_none(f.thigh_ratio[b]),
+        "thigh_ratio_bottom": at_bottom(f.thigh_ratio),
     }
 
 

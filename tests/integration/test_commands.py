@@ -59,7 +59,6 @@ def test_analyse_a_real_video_from_the_command_line(real_run, annotations):
     assert [(row["rep"], row["leg"]) for row in rows] == [("1", "right"), ("2", "right")]
 
 
-@pytest.mark.xfail(strict=True, reason="rep detector: a window ending 0.4 s after the first lunge splits it in three")
 def test_a_window_after_the_first_lunge_finds_that_lunge_once(shared, tmp_path):
     r = cli("analyse", CLIP, "--out", tmp_path / "o", "--end", "4.2", "--quiet", "--no-report", "--json")
     assert r.returncode == 0, r.stderr

@@ -116,10 +116,7 @@ def _truth_reps(ref: dict, result, fps: float) -> list[tuple[dict, object]]:
 @pytest.mark.parametrize(
     "clip",
     [
-        pytest.param(
-            "single_leg_squat_front_gym_good_bad.mp4",
-            marks=pytest.mark.xfail(strict=True, reason="two standing legs left unknown (cues disagree)"),
-        ),
+        "single_leg_squat_front_gym_good_bad.mp4",
         "single_leg_squat_front_blue_jacket.mp4",
         "lateral_reach_single_leg_squat_front.mp4",
     ],

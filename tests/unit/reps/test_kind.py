@@ -20,12 +20,26 @@ def test_split_stance_the_leg_with_the_higher_knee_works():
     assert (kind, lead) == ("lunge", "left") and conf >= 0.5
 
 
-def test_one_foot_off_the_ground_the_standing_leg_works_by_two_of_three_cues():
-    # the model misplaces the free foot low (it reaches toward the camera) but the knee and the ankle's stillness agree
+def test_one_foot_off_the_ground_the_standing_leg_is_the_more_flexed_and_stiller_one():
     cues = _cues(kh=(0.7, 0.8), clear=(0.0, 0.3), flex=(85.0, 20.0), motion=(0.02, 0.2))
-    assert classify_rep(cues)[:2] == ("single-leg squat", "left")
+    assert classify_rep(cues) == ("single-leg squat", "left", 1.0)
+    # a pistol's free foot, held forward near the floor, read *below* the standing foot: height is no cue
     misplaced = _cues(kh=(0.8, 0.7), clear=(0.3, 0.0), flex=(85.0, 20.0), motion=(0.02, 0.2))
     assert classify_rep(misplaced)[:2] == ("single-leg squat", "left")
+
+
+def test_single_leg_the_lower_foot_only_breaks_a_tie_and_never_decides_alone():
+    # knee and ankle disagree: the lower foot (left) breaks the tie
+    tie = _cues(kh=(0.7, 0.8), clear=(0.0, 0.3), flex=(85.0, 20.0), motion=(0.2, 0.02))
+    assert classify_rep(tie) == ("single-leg squat", "left", 0.5)
+    # knees alike (free leg held bent behind), ankles alike: only the feet's heights differ -> unknown
+    alone = _cues(kh=(0.6, 0.6), clear=(0.0, 0.3), flex=(95.0, 90.0), motion=(0.03, 0.04))
+    assert classify_rep(alone)[:2] == ("single-leg squat", "unknown")
+    # one primary cue decides, even against the lower foot (the knee here, the ankle abstaining)
+    pistol = _cues(kh=(0.8, 0.7), clear=(0.3, 0.0), flex=(85.0, 20.0), motion=(0.05, 0.06))
+    assert classify_rep(pistol) == ("single-leg squat", "left", 0.5)
+    agreeing = _cues(kh=(0.7, 0.8), clear=(0.0, 0.3), flex=(85.0, 20.0), motion=(0.05, 0.06))
+    assert classify_rep(agreeing) == ("single-leg squat", "left", 0.75)
 
 
 def test_wide_stance_one_knee_bent_is_a_lateral_lunge_on_the_bent_leg():
@@ -34,6 +48,15 @@ def test_wide_stance_one_knee_bent_is_a_lateral_lunge_on_the_bent_leg():
 
 def test_both_feet_down_and_knees_alike_is_a_squat():
     assert classify_rep(_cues(kh=(0.55, 0.5), flex=(100.0, 95.0)))[:2] == ("squat", "both")
+    # the world heights of the knees in a wide stance are no cue: flexions alike decide
+    assert classify_rep(_cues(kh=(0.67, 0.93), flex=(111.0, 123.0), width=1.1))[:2] == ("squat", "both")
+    # ... but knees half a leg length apart are a split stance, not a squat (rear knee not down: unknown)
+    assert classify_rep(_cues(kh=(0.65, 1.13), flex=(125.0, 101.0)))[:2] == ("unknown", "unknown")
+
+
+def test_a_squat_bends_both_knees():
+    # a dip with one knee at the gate and the other nearly straight (a jump's landing, a shift of weight)
+    assert classify_rep(_cues(kh=(0.55, 0.6), flex=(38.0, 49.0), width=0.5))[:2] == ("unknown", "unknown")
 
 
 def test_cues_that_fit_no_movement_give_unknown():
