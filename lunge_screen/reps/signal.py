@@ -119,26 +119,32 @@ def hip_height(world: np.ndarray) -> np.ndarray:
 _LEGS = ((L_HIP, L_KNEE, L_ANKLE), (R_HIP, R_KNEE, R_ANKLE))
 
 
+def straight_knee_frames(world: np.ndarray, straight_deg: float) -> np.ndarray:
+    """``(T,)`` bool: frames where the more flexed knee is at its straightest -- flexion (world
+    landmarks, deg) at most ``straight_deg`` or the clip's 20th percentile, whichever is larger."""
+    w = np.asarray(world, float)
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        flex_max = np.nanmax(np.stack([knee_flexion(w[:, h], w[:, k], w[:, a]) for h, k, a in _LEGS]), axis=0)
+        cutoff = np.nanpercentile(flex_max, 20) if np.isfinite(flex_max).any() else np.nan
+        return flex_max <= max(straight_deg, cutoff)
+
+
 def leg_length_m(world: np.ndarray, straight_deg: float | None = None) -> float:
     """The clip's leg length (median of hip-knee + knee-ankle over frames and both legs), metres.
 
-    With ``straight_deg``, only the frames where the more flexed knee is at its straightest
-    (below ``straight_deg`` or the clip's 20th percentile of flexion, whichever is larger)
-    count: in a front view the pose models shorten a bent leg along the camera axis (full
-    model, front-view lunge: 0.74 m straight, 0.47 m past 90 deg of flexion), so a median over
-    all frames would depend on how long the clip stays down -- and a clip cut short in a hold
+    With ``straight_deg``, only the :func:`straight_knee_frames` count (when there are at least
+    3): in a front view the pose models shorten a bent leg along the camera axis (full model,
+    front-view lunge: 0.74 m straight, 0.47 m past 90 deg of flexion), so a median over all
+    frames would depend on how long the clip stays down -- and a clip cut short in a hold
     would read deeper reps than the whole clip. Side views read the same length at any flexion.
     """
     w = np.asarray(world, float)
     legs = np.stack([segment_length(w[:, h], w[:, k]) + segment_length(w[:, k], w[:, a]) for h, k, a in _LEGS])
     if straight_deg is not None:
-        with np.errstate(invalid="ignore"), warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            flex = np.nanmax(np.stack([knee_flexion(w[:, h], w[:, k], w[:, a]) for h, k, a in _LEGS]), axis=0)
-            if np.isfinite(flex).any():
-                straight = flex <= max(straight_deg, float(np.nanpercentile(flex, 20)))
-                if straight.sum() >= 3:
-                    legs = legs[:, straight]
+        straight = straight_knee_frames(w, straight_deg)
+        if straight.sum() >= 3:
+            legs = legs[:, straight]
     v = legs.ravel()
     v = v[np.isfinite(v) & (v > 0)]
     return float(np.median(v)) if v.size else float("nan")
@@ -158,15 +164,9 @@ def upright_world(world: np.ndarray, straight_deg: float, close_feet: float) -> 
     w = np.asarray(world, float)
     hip = 0.5 * (w[:, L_HIP] + w[:, R_HIP])
     ankle = 0.5 * (w[:, L_ANKLE] + w[:, R_ANKLE])
-    leg = leg_length_m(w)
-    flex = np.stack(
-        [knee_flexion(w[:, h], w[:, k], w[:, a]) for h, k, a in ((L_HIP, L_KNEE, L_ANKLE), (R_HIP, R_KNEE, R_ANKLE))]
-    )
-    apart = np.linalg.norm(w[:, L_ANKLE] - w[:, R_ANKLE], axis=1) / leg
+    apart = np.linalg.norm(w[:, L_ANKLE] - w[:, R_ANKLE], axis=1) / leg_length_m(w)
     with np.errstate(invalid="ignore"):
-        flex_max = np.nanmax(flex, axis=0)
-        cutoff = np.nanpercentile(flex_max, 20) if np.isfinite(flex_max).any() else np.nan
-        standing = (flex_max <= max(straight_deg, cutoff)) & (apart < close_feet)
+        standing = straight_knee_frames(w, straight_deg) & (apart < close_feet)
     v = (ankle - hip)[standing]
     v = v[np.isfinite(v).all(axis=1)]
     if len(v) < 3:
@@ -216,7 +216,7 @@ def flexion_on_grid(track: PersonTrack, grid: np.ndarray, settings: RepSettings)
     """Left and right knee flexion (deg, 0 = straight; world landmarks) smoothed on ``grid``."""
     w = np.asarray(track.world, float)
     out = []
-    for hip, knee, ankle in ((L_HIP, L_KNEE, L_ANKLE), (R_HIP, R_KNEE, R_ANKLE)):
+    for hip, knee, ankle in _LEGS:
         f = knee_flexion(w[:, hip], w[:, knee], w[:, ankle])
         out.append(smooth_on_grid(resample_uniform(f, track.time, grid, settings.max_gap_s), grid, settings))
     return out[0], out[1]

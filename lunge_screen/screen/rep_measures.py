@@ -212,7 +212,7 @@ def _values(inputs: RepInputs, w: RepWindow, leg: Leg, loaded: np.ndarray, scale
         """Median over the bottom phase's frames: a hold's value, not one frame's."""
         v = np.asarray(x, float)[w.bottom_frames]
         v = v[np.isfinite(v)]
-        return finite_or_none(float(np.median(v))) if v.size else finite_or_none(x[b])
+        return finite_or_none(float(np.median(v))) if v.size else None
 
     kof = f.knee_over_foot * scale
     return {

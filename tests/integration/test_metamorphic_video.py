@@ -25,10 +25,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from benchmarks.metamorphic_video import OTHER, TOL_S, make_variant
-from lunge_screen.api import extract
-from lunge_screen.pipeline import analyse_series
-from lunge_screen.track.series import LandmarkSeries
+from benchmarks.metamorphic_video import OTHER, TOL_S, make_variant, reps_of
 from tests.conftest import VIDEOS
 
 CLIPS = sorted(p.name for p in VIDEOS.glob("*.mp4")) if VIDEOS.is_dir() else []
@@ -80,11 +77,7 @@ def variant_reps(shared, tmp_path_factory):
     work.mkdir(parents=True, exist_ok=True)
 
     def get(clip: str, variant: str):
-        video = make_variant(VIDEOS / clip, variant, work / f"{Path(clip).stem}__{variant}.mp4")
-        npz = work / f"{video.stem}.npz"
-        if not npz.exists():
-            extract(video).save(npz)
-        return [(r.bottom_s, r.lead) for r in analyse_series(LandmarkSeries.load(npz)).result.reps]
+        return reps_of(make_variant(VIDEOS / clip, variant, work / f"{Path(clip).stem}__{variant}.mp4"), "full", work)
 
     return get
 
