@@ -69,7 +69,7 @@ def _not_judged(legs: dict[str, LegSummary], reps: list[Rep], kind: str, t, qual
         )
     withheld = [m.withheld_reason for r in reps for m in r.legs if m.withheld_reason]
     if withheld:
-        reason = max(set(withheld), key=withheld.count)
+        reason = max(withheld, key=withheld.count)  # the commonest; a tie goes to the earliest rep's
     else:
         reason = "; ".join(w.message for w in quality[:2]) if quality else "no repetitions were found"
     return "not measurable", f"No measurable {kind}: {reason}."

@@ -98,6 +98,16 @@ def test_nothing_measured_is_not_measurable_with_the_reason():
     assert g.pattern == "not measurable" and "no repetitions were found" in g.summary
 
 
+def test_the_reason_named_when_nothing_is_measured_is_the_commonest_then_the_earliest():
+    # every rep withheld for its own yaw: the headline must not depend on set order (PYTHONHASHSEED)
+    reasons = [f"side view (yaw {y} deg)" for y in (61, 88, 70, 66, 75)]
+    *_, f = screen([rep(k, withheld("left", why)) for k, why in enumerate(reasons, start=1)])
+    assert f.summary == "No measurable lunges: side view (yaw 61 deg)."
+    *_, g = screen([rep(1, withheld("left", reasons[0])), rep(2, withheld("left", reasons[1])),
+                    rep(3, withheld("left", reasons[1]))])  # fmt: skip
+    assert g.summary == "No measurable lunges: side view (yaw 88 deg)."
+
+
 def test_poor_reps_are_not_counted_and_the_headline_says_so():
     reps = lunges([0.02, 0.03, 0.01, 0.35], [0.0, 0.02, 0.01], grades={"left": ["good", "good", "good", "poor"]})
     *_, f = screen(reps)
