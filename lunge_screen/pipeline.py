@@ -198,7 +198,7 @@ def _session_result(
     summaries = {leg: summarise_leg(leg, reps, t) for leg in LEGS}
     asym = asymmetries(reps, t, settings.asymmetry)
     views = [r.view for r in reps]
-    overall_view = max(set(views), key=views.count) if views else classify(clip_yaw, facing, settings.view)
+    overall_view = max(views, key=views.count) if views else classify(clip_yaw, facing, settings.view)
     src = series.source
     return SessionResult(
         input=InputInfo(
