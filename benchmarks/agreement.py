@@ -30,7 +30,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.rep_scoring import ClipScore, load_references, score_clip, totals  # noqa: E402
+from benchmarks.rep_scoring import ClipScore, load_references, model_agreement, score_clip, totals  # noqa: E402
 from lunge_screen.api import extract  # noqa: E402
 from lunge_screen.pipeline import analyse_series  # noqa: E402
 from lunge_screen.track.series import LandmarkSeries  # noqa: E402
@@ -395,6 +395,7 @@ def rep_lines(scores: dict[str, list[ClipScore]]) -> list[str]:
             f"| {fmt(t['bottom_error_median_s'])} | {t['leads_right']}/{t['leads_scored']} | {t['phantom']} "
             f"| {t['kinds_right']}/{t['kinds_scored']} | {t['views_right']}/{t['views_scored']} |"
         )
+    lines += agreement_lines(scores)
     lines += ["", "| clip | model | reps ref / ours | matched | lead | phantom | kind | view ref / ours |"]
     lines.append("|---|---|---|---|---|---|---|---|")
     for model, sc in scores.items():
@@ -407,6 +408,33 @@ def rep_lines(scores: dict[str, list[ClipScore]]) -> list[str]:
                 f"| {s.matched}/{s.n_ref_bottoms} "
                 f"| {s.leads_right}/{s.leads_scored} | {s.phantom} | {s.kinds_right}/{s.kinds_scored} "
                 f"| {fmt(s.view_ref)} / {fmt(s.view_ours)} |"
+            )
+    return lines
+
+
+def agreement_lines(scores: dict[str, list[ClipScore]]) -> list[str]:
+    """Markdown: do the pose models give the same reps, leads and kinds on the same clip (no reference needed)?"""
+    if not {"lite", "full", "heavy"} <= set(scores):
+        return []
+    by_clip = {m: {s.clip: s.detected for s in sc} for m, sc in scores.items()}
+    rows = {c: model_agreement({m: by_clip[m][c] for m in ("lite", "full", "heavy")}) for c in by_clip["full"]}
+    tot = {k: sum(r[k] for r in rows.values()) for k in ("shared", "distinct", "same_lead", "same_kind", "same_count")}
+    lines = [
+        "",
+        "**Same clip, three models** (`rep_scoring.model_agreement`: a rep is shared when lite, full and heavy "
+        "each put a bottom within 0.5 s of it): "
+        f"same rep count on {tot['same_count']}/{len(rows)} clips; {tot['shared']} of {tot['distinct']} distinct "
+        f"reps found by all three; of those, the same working leg from all three on {tot['same_lead']} and the "
+        f"same movement kind on {tot['same_kind']}. Clips where they differ:",
+        "",
+        "| clip | shared / distinct reps | same leg | same kind |",
+        "|---|---|---|---|",
+    ]
+    for clip, r in rows.items():
+        if r["shared"] < r["distinct"] or r["same_lead"] < r["shared"] or r["same_kind"] < r["shared"]:
+            lines.append(
+                f"| {clip.replace('.mp4', '')} | {r['shared']}/{r['distinct']} | {r['same_lead']}/{r['shared']} "
+                f"| {r['same_kind']}/{r['shared']} |"
             )
     return lines
 

@@ -185,3 +185,23 @@ def totals(scores: list[ClipScore]) -> dict:
         "views_right": sum(s.view_ours == s.view_ref for s in views),
         "views_scored": len(views),
     }
+
+
+def model_agreement(detected: dict[str, list[tuple[float, str, str]]], anchor: str = "full") -> dict:
+    """How far the models agree on one clip: ``detected`` maps a model to its ``(bottom s, lead, kind)`` reps.
+
+    A rep of the ``anchor`` model is *shared* when every other model has a rep within ``TOLERANCE_S``
+    of it (one-to-one, :func:`match_events`); ``distinct`` counts the anchor's reps plus every other
+    model's unmatched ones. Returns the counts of shared reps, distinct reps, shared reps with the
+    same lead and the same kind from every model, and whether every model found the same number of reps.
+    """
+    base = detected[anchor]
+    others = [m for m in detected if m != anchor]
+    matches = {m: match_events([r[0] for r in detected[m]], [r[0] for r in base]) for m in others}
+    shared = [i for i in range(len(base)) if all(i in matches[m] for m in others)]
+    distinct = len(base) + sum(len(detected[m]) - len(matches[m]) for m in others)
+    same_lead = sum(all(detected[m][matches[m][i]][1] == base[i][1] for m in others) for i in shared)
+    same_kind = sum(all(detected[m][matches[m][i]][2] == base[i][2] for m in others) for i in shared)
+    same_count = len({len(v) for v in detected.values()}) == 1
+    return {"shared": len(shared), "distinct": distinct, "same_lead": same_lead, "same_kind": same_kind,
+            "same_count": same_count}  # fmt: skip

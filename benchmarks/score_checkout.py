@@ -5,7 +5,8 @@
 
 Imports ``lunge_screen`` from the given checkout, analyses the cached landmarks of every
 referenced clip (the same files benchmarks/agreement.py uses: ``{model}_{clip}.npz``) and
-prints one summary row per model, scored by this checkout's benchmarks/rep_scoring.py.
+prints one summary row per model, scored by this checkout's benchmarks/rep_scoring.py, and how
+far the models agree with each other on the same clips (``rep_scoring.model_agreement``).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ def main(argv=None) -> int:
     args = p.parse_args(argv)
     sys.path.insert(0, str(HERE))
     sys.path.insert(0, str(Path(args.checkout).resolve()))
-    from rep_scoring import load_references, score_clip, totals
+    from rep_scoring import load_references, model_agreement, score_clip, totals
 
     from lunge_screen.pipeline import analyse_series
     from lunge_screen.track.series import LandmarkSeries
@@ -34,16 +35,26 @@ def main(argv=None) -> int:
     refs = load_references(Path(args.shared) / "annotations")
     print("| model | rep count in range | precision / recall | lead leg | phantom | kind (frontal) | view |")
     print("|---|---|---|---|---|---|---|")
+    detected: dict[str, dict[str, list]] = {}
     for model in args.models:
         scores = []
         for clip, ref in sorted(refs.items()):
             result = analyse_series(LandmarkSeries.load(Path(args.cache) / f"{model}_{clip}.npz")).result
             scores.append(score_clip(ref, result.reps, result.view))
+            detected.setdefault(clip, {})[model] = scores[-1].detected
         t = totals(scores)
         print(
             f"| {model} | {t['count_ok']}/{t['clips']} | {t['precision']:.2f} / {t['recall']:.2f} "
             f"| {t['leads_right']}/{t['leads_scored']} | {t['phantom']} | {t['kinds_right']}/{t['kinds_scored']} "
             f"| {t['views_right']}/{t['views_scored']} |"
+        )
+    if {"lite", "full", "heavy"} <= set(args.models):
+        rows = [model_agreement({m: d[m] for m in ("lite", "full", "heavy")}) for d in detected.values()]
+        tot = {k: sum(r[k] for r in rows) for k in rows[0]}
+        print(
+            f"\nlite, full and heavy: same rep count on {tot['same_count']}/{len(rows)} clips; {tot['shared']} of "
+            f"{tot['distinct']} distinct reps found by all three; same working leg on {tot['same_lead']}, "
+            f"same kind on {tot['same_kind']} of those"
         )
     return 0
 

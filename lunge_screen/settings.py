@@ -196,10 +196,17 @@ class RepSettings:
     )  # fmt: skip
     bottom_phase: float = setting(
         0.25, "fraction", "the bottom phase: depth within this fraction of the rep's excursion from its deepest; "
-        "its middle is the reported bottom and its frames give the movement and working-leg cues",
-        "a flat bottom's single deepest frame moves with the frame rate; the phase's middle does not. 0.25, "
-        "not 0.1: a hold's wobbles (~15-25 % of the excursion) split a narrower phase, and its middle then "
-        "jumped by ~0.4 s between a clip and its mirrored or re-timed copy",
+        "its frames give the movement and working-leg cues",
+        "a median over the phase, not one frame: the single deepest frame moves with the frame rate and the "
+        "model's noise. 0.25, not 0.1: a hold's wobbles (~15-25 % of the excursion) split a narrower phase",
+    )  # fmt: skip
+    bottom_time_phase: float = setting(
+        0.4, "fraction", "the reported bottom time is the centroid (weighted by depth past the band's edge) of the "
+        "part of the rep where depth is within this fraction of its excursion from the deepest point",
+        "wider than bottom_phase: in a hold the models' "
+        "depth drifts by up to ~0.15 leg lengths while the person holds still (full model, front-view lunge "
+        "held 2.3 s: the 25 % band ended 0.8 s before the hold did), and a band ending early moves the bottom; "
+        "on the 18 referenced clips 0.4 put more reps at one time for all three models (benchmarks/agreement.py)",
     )  # fmt: skip
     boundary_fraction: float = setting(0.25, "fraction", "a rep starts/ends where depth is back within this "
                                        "fraction of its excursion from the top")  # fmt: skip
@@ -218,6 +225,19 @@ class RepSettings:
     foot_lift: float = setting(
         0.12, "leg lengths", "a foot whose lowest point is this much above the other's at the bottom is off the "
         "ground (single-leg squat)", "a lunge's rear foot stays on its toes (~0 above the floor)",
+    )  # fmt: skip
+    foot_lift_image: float = setting(
+        0.06, "standing leg lengths", "... and that foot's lowest point is at least this much higher than the "
+        "other's in the image (image y): the world landmarks and the image must agree",
+        "front-view single-leg squats: the free foot 0.08-0.39 higher in the image, all three models; two "
+        "planted feet at one depth within 0.03 (the heavy model's world landmarks lift a planted foot of a "
+        "wide squat by 0.12-0.15)",
+    )  # fmt: skip
+    reach_motion: float = setting(
+        0.05, "standing leg lengths", "both feet down, the less bent leg's ankle moving at least this much over "
+        "the rep (SD of its image position) and 1.5 times the bent leg's: a single-leg squat with a reaching or "
+        "tapping free foot", "a planted foot's ankle moves 0.00-0.03 over a rep; a reaching foot 0.09-0.11 "
+        "(front-view lateral-reach single-leg squat, all three models)",
     )  # fmt: skip
     knee_gap: float = setting(
         0.15, "leg lengths", "split stance: the knees' heights above the floor differ by at least this at the "

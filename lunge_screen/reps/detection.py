@@ -40,7 +40,8 @@ class RepWindow:
     ``depth``: pelvis depth at the bottom, leg lengths below the clip's top posture.
     ``lead_confidence``: 0-1, how clearly the cues name the working leg (see :mod:`.kind`).
     ``phase``: first and last frame of the bottom phase (the pelvis within ``bottom_phase`` of
-    its deepest excursion); ``bottom`` is its middle. ``None``: the bottom frame alone.
+    its deepest excursion: the frames of the movement cues); ``bottom`` is the centroid of the wider
+    ``bottom_time_phase`` (:func:`_bottom_time`). ``None``: the bottom frame alone.
     """
 
     start: int
@@ -95,6 +96,25 @@ def _bottom_phase(d: np.ndarray, t: np.ndarray, c: Cycle, fraction: float) -> tu
     return float(t[a]), float(t[b])
 
 
+def _bottom_time(d: np.ndarray, t: np.ndarray, c: Cycle, fraction: float) -> float:
+    """The reported bottom, s: the centroid of the :func:`_bottom_phase` of ``fraction`` (the deeper
+    part of the rep, a hold included), each sample weighted by how much deeper it is than the band's edge.
+
+    A weighted centroid, not the band's middle: a shoulder of the descent that barely crosses the
+    edge moves the band's end by its whole length but adds almost no weight. A band cut off by the
+    clip's edge (or a cut) has no centre: then the deepest point is the bottom.
+    """
+    a, b = _bottom_phase(d, t, c, fraction)
+    cut_off = (np.isnan(c.descent) and a <= t[c.start]) or (np.isnan(c.ascent) and b >= t[c.end])
+    if cut_off:
+        return float(t[c.bottom])
+    top = np.nanmax([d[c.start], d[c.end]])
+    edge = d[c.bottom] - fraction * (d[c.bottom] - top)
+    sel = (t >= a) & (t <= b) & np.isfinite(d)
+    w = np.clip(d[sel] - edge, 0.0, None)
+    return float(np.sum(w * t[sel]) / np.sum(w)) if np.sum(w) > 0 else float(t[c.bottom])
+
+
 def find_reps(
     track: PersonTrack,
     settings: RepSettings = RepSettings(),
@@ -129,11 +149,7 @@ def find_reps(
         if t1 - t0 > settings.max_duration_s or (whole and t1 - t0 < settings.min_duration_s):
             continue  # (a rep cut by the clip's edge is shorter than it was)
         phase = _bottom_phase(d, sig.t, c, settings.bottom_phase)
-        # a phase cut off by the clip's edge (or a cut) has no middle: the deepest point is the bottom
-        cut_off = (np.isnan(c.descent) and phase[0] <= sig.t[c.start]) or (
-            np.isnan(c.ascent) and phase[1] >= sig.t[c.end]
-        )
-        t_bottom = float(sig.t[c.bottom]) if cut_off else 0.5 * (phase[0] + phase[1])
+        t_bottom = _bottom_time(d, sig.t, c, settings.bottom_time_phase)
         start, bottom, end = (sig.frame_at(track.time, t) for t in (t0, t_bottom, t1))
         if found[start : end + 1].mean() < settings.min_present_fraction:
             continue

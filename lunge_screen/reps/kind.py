@@ -7,6 +7,9 @@ the rep's bottom phase (the pelvis within ``bottom_phase`` of its deepest excurs
 
 * ``knee_height[leg]``: the knee above the floor (the lowest foot point of both feet);
 * ``foot_clearance[leg]``: that foot's lowest point above the floor (0 = on the ground);
+* ``image_rise[leg]``: how much higher that foot's lowest point is *in the image* than the
+  other foot's (image y, standing leg lengths; positive = higher). A foot is off the ground
+  only when the world landmarks and the image agree (:func:`lifted_foot`);
 * ``flexion[leg]``: knee flexion, degrees (0 = straight);
 * ``stance_width``: the ankles' distance along the world's lateral axis;
 * ``ankle_motion[leg]``: how much that ankle moves in the image over the whole rep (SD of its
@@ -15,12 +18,15 @@ the rep's bottom phase (the pelvis within ``bottom_phase`` of its deepest excurs
 Rules, first match wins (reasons in docs/measurement.md, "Reps"):
 
 1. **lateral lunge**: both feet on the ground, one knee bent (``min_knee_flexion_deg``) and the
-   other straight (``straight_knee_deg``), feet wide apart (``wide_stance``) -> the bent leg works.
+   other straight (``straight_knee_deg``), feet wide apart (``wide_stance``), and the straight
+   leg's foot planted, not reaching (:func:`reaching_foot`) -> the bent leg works.
 2. **lunge** (split stance: forward, reverse, walking, split and Bulgarian squats): the knees'
    heights differ by ``knee_gap`` and the lower knee is bent and down toward the floor (at most
    ``rear_knee_max``) -> the leg with the higher knee (the front leg) works. A single-leg
    squat's free knee stays up near the standing knee, so it fails this rule.
-3. **single-leg squat**: one foot is off the ground by ``foot_lift`` -> the standing leg works.
+3. **single-leg squat**: one foot is off the ground (:func:`lifted_foot`), or both are down but the
+   less bent leg's foot travels while the bent leg's stays planted (:func:`reaching_foot`: a
+   lateral or forward reach, a toe tap) -> the standing leg works.
    Primary cues: the more flexed knee (by at least half ``straight_knee_deg``) and the less
    moving ankle (1.5 times stiller); a cue too close to call abstains. The lower foot is the
    weakest cue -- a pistol's free foot is held forward near the floor, and the pose models put
@@ -80,6 +86,7 @@ class BottomCues:
     flexion: dict[Leg, float]
     stance_width: float
     ankle_motion: dict[Leg, float] = field(default_factory=lambda: {"left": np.nan, "right": np.nan})
+    image_rise: dict[Leg, float] = field(default_factory=lambda: {"left": np.nan, "right": np.nan})
 
 
 def bottom_cues(
@@ -107,13 +114,16 @@ def bottom_cues(
         clear[leg] = _med((floor - np.nanmax(w[:, list(foot), 1], axis=1)) / length)
         flex[leg] = _med(knee_flexion(w[:, h], w[:, k], w[:, a]))
     width = _med(np.abs(w[:, L_ANKLE, 0] - w[:, R_ANKLE, 0]) / length)
+    at_bottom = np.asarray(track.image, float)[sel]
+    lowest = {leg: np.nanmax(at_bottom[:, list(foot), 1], axis=1) for leg, (*_, foot) in _LEGS.items()}
+    rise = _med(lowest["left"] - lowest["right"]) / leg_px if leg_px > 0 else np.nan  # image y is down
     im = np.asarray(track.image, float)[window[0] : window[1] + 1]
     motion = {}
     for leg, ankle in (("left", L_ANKLE), ("right", R_ANKLE)):
         xy = im[:, ankle, :2]
         xy = xy[np.isfinite(xy).all(axis=1)]
         motion[leg] = float(np.sqrt(xy.var(axis=0).sum()) / leg_px) if len(xy) > 2 and leg_px > 0 else np.nan
-    return BottomCues(kh, clear, flex, width, motion)
+    return BottomCues(kh, clear, flex, width, motion, {"left": -rise, "right": rise})
 
 
 def _med(x: np.ndarray) -> float:
@@ -129,16 +139,57 @@ def _confidence(value: float, threshold: float) -> float:
     return float(np.clip(0.5 * value / threshold, 0.0, 1.0))
 
 
+def lifted_foot(c: BottomCues, s: RepSettings = RepSettings()) -> Leg | None:
+    """The foot off the ground at the bottom, or ``None`` when both are down (or it cannot be told).
+
+    Off the ground: the world landmarks put its lowest point ``foot_lift`` leg lengths above the
+    other foot's, *and* the image shows it at least ``foot_lift_image`` standing leg lengths
+    higher than the other foot (when the image can tell). The world landmarks alone are wrong in
+    both directions: the heavy model lifts a planted foot of a wide squat by 0.12-0.15, and
+    a free foot can read level with the floor. A planted pair of feet is level in the image
+    (within ~0.03) when both stand at one depth; a foot held up is higher in the image too.
+    """
+    cl, cr = c.foot_clearance["left"], c.foot_clearance["right"]
+    if not (np.isfinite(cl) and np.isfinite(cr)) or abs(cl - cr) < s.foot_lift:
+        return None
+    leg: Leg = "left" if cl > cr else "right"
+    rise = c.image_rise[leg]
+    if np.isfinite(rise) and rise < s.foot_lift_image:
+        return None
+    return leg
+
+
+def reaching_foot(c: BottomCues, s: RepSettings = RepSettings()) -> Leg | None:
+    """The free foot of a single-leg squat that reaches or taps the floor, or ``None``.
+
+    Its leg is the less bent (by at least half ``straight_knee_deg``), and its ankle moves in
+    the image over the rep at least ``reach_motion`` standing leg lengths and 1.5 times as much
+    as the bent leg's ankle: the bent leg stands still on a planted foot while the other foot
+    travels, so it carries little weight. In a stepping lunge (forward, reverse or lateral) the
+    foot that steps is a *bent* leg's, so this never names it.
+    """
+    fl, fr = c.flexion["left"], c.flexion["right"]
+    if not (np.isfinite(fl) and np.isfinite(fr)) or abs(fl - fr) < s.straight_knee_deg / 2:
+        return None
+    free: Leg = "right" if fl > fr else "left"
+    standing: Leg = "left" if free == "right" else "right"
+    m_free, m_stand = c.ankle_motion[free], c.ankle_motion[standing]
+    if not (np.isfinite(m_free) and np.isfinite(m_stand)):
+        return None
+    return free if m_free >= s.reach_motion and m_free >= 1.5 * m_stand else None
+
+
 def classify_rep(c: BottomCues, s: RepSettings = RepSettings()) -> tuple[RepKind, Lead, float]:
     """``(kind, lead, confidence)`` of one rep from its bottom cues (rules in the module docstring)."""
     fl, fr = c.flexion["left"], c.flexion["right"]
     kl, kr = c.knee_height["left"], c.knee_height["right"]
-    cl, cr = c.foot_clearance["left"], c.foot_clearance["right"]
-    both_down = max(cl, cr) < s.foot_lift
+    lifted = lifted_foot(c, s)
+    both_down = lifted is None
+    reach = reaching_foot(c, s) if both_down else None
     bent = "left" if fl >= fr else "right"
     straight_f, bent_f = min(fl, fr), max(fl, fr)
     one_bent = bent_f >= s.min_knee_flexion_deg and straight_f < s.straight_knee_deg
-    if both_down and one_bent and c.stance_width >= s.wide_stance:
+    if both_down and reach is None and one_bent and c.stance_width >= s.wide_stance:
         spread = _confidence(bent_f - straight_f, 2 * s.straight_knee_deg)
         return _lead("lateral lunge", bent, min(_confidence(c.stance_width, s.wide_stance), spread), s)
     gap = kl - kr
@@ -146,22 +197,28 @@ def classify_rep(c: BottomCues, s: RepSettings = RepSettings()) -> tuple[RepKind
     rear_down = c.knee_height[lower] <= s.rear_knee_max and c.flexion[lower] >= s.min_knee_flexion_deg
     if abs(gap) >= s.knee_gap and rear_down:
         return _lead("lunge", "left" if gap > 0 else "right", _confidence(abs(gap), s.knee_gap), s)
-    if np.isfinite(cl) and np.isfinite(cr) and abs(cl - cr) >= s.foot_lift:
-        return _single_leg(c, s)
+    if lifted is not None or reach is not None:
+        return _single_leg(c, s, reach)
     alike = abs(gap) < 2 * s.knee_gap and bent_f - straight_f < s.squat_max_flexion_gap_deg
     if both_down and straight_f >= s.min_knee_flexion_deg and alike:
         return "squat", "both", round(1.0 - 0.5 * (bent_f - straight_f) / s.squat_max_flexion_gap_deg, 3)
     return "unknown", "unknown", 0.0
 
 
-def _single_leg(c: BottomCues, s: RepSettings) -> tuple[RepKind, Lead, float]:
+def _single_leg(c: BottomCues, s: RepSettings, reach: Leg | None = None) -> tuple[RepKind, Lead, float]:
     """Standing leg of a single-leg squat (rule 3 of the module docstring).
 
     The two primary cues are the more flexed knee and the stiller ankle; a cue too close to
     call abstains. Which foot is lower is the weakest cue (a pistol's free foot, held forward
     near the floor, is read level with or below the standing foot): it only breaks a tie
-    between the two primary cues, and never decides alone.
+    between the two primary cues, and never decides alone. ``reach``: the free foot found by
+    :func:`reaching_foot` (both primary cues name the other leg); its motion, not the feet's
+    heights, then gives the confidence.
     """
+    if reach is not None:
+        standing: Leg = "left" if reach == "right" else "right"
+        excess = c.ankle_motion[reach] - c.ankle_motion[standing]
+        return _lead("single-leg squat", standing, round(_confidence(excess, s.reach_motion), 3), s)
     cl, cr = c.foot_clearance["left"], c.foot_clearance["right"]
     primary: list[Leg] = []
     fl, fr = c.flexion["left"], c.flexion["right"]

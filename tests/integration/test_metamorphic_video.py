@@ -48,14 +48,9 @@ NOT_YET: set[tuple[str, str]] = {
     ("lunge_front_lowres_18fps.mp4", "mirrored"),
     ("multi_person_side_vp9.mp4", "mirrored"),
     ("shrimp_squat_side.mp4", "mirrored"),
-    # the mirrored curtsy's first bottom comes 0.17 s later (a lunge with a slow, flat bottom)
-    ("curtsy_lunge_front.mp4", "mirrored"),
     # side views: the look-alike legs are not told apart on every rep
     ("lunge_side_cut_closeup.mp4", "mirrored"),
     ("reverse_lunge_side_istock.mp4", "mirrored"),
-    # a 2.8 s hold at the first lunge's bottom: its "bottom" moves by ~0.4 s with the model's noise
-    ("lunge_front_portrait.mp4", "mirrored"),
-    ("lunge_front_portrait_rotated_meta.mp4", "mirrored"),
 }
 
 

@@ -93,3 +93,33 @@ def test_a_rep_longer_than_the_limit_is_dropped():
 
 def test_a_minimum_amplitude_above_the_lunges_finds_no_rep():
     assert _reps(RepSettings(min_amplitude=0.9))[1] == []
+
+
+def _one_cycle(depth: np.ndarray):
+    from lunge_screen.reps.cycles import Cycle
+
+    bottom = int(np.argmax(depth))
+    return Cycle(0, bottom, len(depth) - 1, float(depth[bottom] - depth[0]), float(depth[bottom] - depth[-1]))
+
+
+def test_the_bottom_of_a_symmetric_rep_is_its_deepest_point_and_of_a_hold_its_middle():
+    from lunge_screen.reps.detection import _bottom_time
+
+    t = np.arange(0, 4, 0.02)
+    dip = 0.5 * np.exp(-(((t - 1.7) / 0.4) ** 2))
+    assert _bottom_time(dip, t, _one_cycle(dip), 0.4) == pytest.approx(1.7, abs=0.02)
+    # a 2 s hold whose depth drifts down by a fifth while the person holds still: the middle of the hold
+    hold = np.interp(t, [0.0, 0.8, 1.0, 3.0, 3.2, 4.0], [0.0, 0.45, 0.55, 0.45, 0.3, 0.0])
+    assert _bottom_time(hold, t, _one_cycle(hold), 0.4) == pytest.approx(2.0, abs=0.25)
+
+
+def test_a_shoulder_of_the_descent_that_barely_crosses_the_band_hardly_moves_the_bottom():
+    from lunge_screen.reps.detection import _bottom_time
+
+    t = np.arange(0, 4, 0.02)
+    rep = 0.35 * np.exp(-(((t - 2.0) / 0.3) ** 2))
+    # the same rep with a pause on the way down at 62 % of its depth, just inside the 40 % band
+    shoulder = np.maximum(rep, np.interp(t, [0.9, 1.2, 2.0, 2.01], [0.0, 0.62 * 0.35, 0.62 * 0.35, 0.0]))
+    plain = _bottom_time(rep, t, _one_cycle(rep), 0.4)
+    paused = _bottom_time(shoulder, t, _one_cycle(shoulder), 0.4)
+    assert abs(paused - plain) < 0.06  # the band's middle moves by ~0.3 s here
