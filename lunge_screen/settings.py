@@ -230,8 +230,9 @@ class RepSettings:
         0.06, "standing leg lengths", "... and that foot's lowest point is at least this much higher than the "
         "other's in the image (image y): the world landmarks and the image must agree",
         "front-view single-leg squats: the free foot 0.08-0.39 higher in the image, all three models; two "
-        "planted feet at one depth within 0.03 (the heavy model's world landmarks lift a planted foot of a "
-        "wide squat by 0.12-0.15)",
+        "planted feet at one depth within 0.03 on every squat rep, all models (the heavy model's world "
+        "landmarks lift a planted foot of a wide squat by 0.12-0.15); the lite model's lateral lunge is the "
+        "exception, its straight leg's foot 0.09-0.14 higher in the image as well",
     )  # fmt: skip
     reach_motion: float = setting(
         0.05, "standing leg lengths", "both feet down, the less bent leg's ankle moving at least this much over "

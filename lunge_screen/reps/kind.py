@@ -147,7 +147,9 @@ def lifted_foot(c: BottomCues, s: RepSettings = RepSettings()) -> Leg | None:
     higher than the other foot (when the image can tell). The world landmarks alone are wrong in
     both directions: the heavy model lifts a planted foot of a wide squat by 0.12-0.15, and
     a free foot can read level with the floor. A planted pair of feet is level in the image
-    (within ~0.03) when both stand at one depth; a foot held up is higher in the image too.
+    (within ~0.03 on every squat rep) when both stand at one depth; a foot held up is higher in
+    the image too. Not caught: a foot misplaced in both (the lite model lifts a lateral lunge's
+    straight leg by 0.2 in the world and 0.09-0.14 in the image).
     """
     cl, cr = c.foot_clearance["left"], c.foot_clearance["right"]
     if not (np.isfinite(cl) and np.isfinite(cr)) or abs(cl - cr) < s.foot_lift:
