@@ -30,7 +30,14 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.rep_scoring import ClipScore, load_references, model_agreement, score_clip, totals  # noqa: E402
+from benchmarks.rep_scoring import (  # noqa: E402
+    ClipScore,
+    agreement_totals,
+    load_references,
+    model_agreement,
+    score_clip,
+    totals,
+)
 from lunge_screen.api import extract  # noqa: E402
 from lunge_screen.pipeline import analyse_series  # noqa: E402
 from lunge_screen.track.series import LandmarkSeries  # noqa: E402
@@ -417,13 +424,14 @@ def agreement_lines(scores: dict[str, list[ClipScore]]) -> list[str]:
     if not {"lite", "full", "heavy"} <= set(scores):
         return []
     by_clip = {m: {s.clip: s.detected for s in sc} for m, sc in scores.items()}
-    rows = {c: model_agreement({m: by_clip[m][c] for m in ("lite", "full", "heavy")}) for c in by_clip["full"]}
-    tot = {k: sum(r[k] for r in rows.values()) for k in ("shared", "distinct", "same_lead", "same_kind", "same_count")}
+    per_clip = {c: {m: by_clip[m][c] for m in ("lite", "full", "heavy")} for c in by_clip["full"]}
+    rows = {c: model_agreement(d) for c, d in per_clip.items()}
+    tot = agreement_totals(per_clip)
     lines = [
         "",
         "**Same clip, three models** (`rep_scoring.model_agreement`: a rep is shared when lite, full and heavy "
         "each put a bottom within 0.5 s of it): "
-        f"same rep count on {tot['same_count']}/{len(rows)} clips; {tot['shared']} of {tot['distinct']} distinct "
+        f"same rep count on {tot['same_count']}/{tot['clips']} clips; {tot['shared']} of {tot['distinct']} distinct "
         f"reps found by all three; of those, the same working leg from all three on {tot['same_lead']} and the "
         f"same movement kind on {tot['same_kind']}. Clips where they differ:",
         "",

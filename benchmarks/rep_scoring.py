@@ -205,3 +205,11 @@ def model_agreement(detected: dict[str, list[tuple[float, str, str]]], anchor: s
     same_count = len({len(v) for v in detected.values()}) == 1
     return {"shared": len(shared), "distinct": distinct, "same_lead": same_lead, "same_kind": same_kind,
             "same_count": same_count}  # fmt: skip
+
+
+def agreement_totals(detected_by_clip: dict[str, dict[str, list]]) -> dict:
+    """:func:`model_agreement` of lite, full and heavy summed over clips (``{clip: {model: reps}}``),
+    with ``clips`` the number of clips."""
+    rows = [model_agreement({m: d[m] for m in ("lite", "full", "heavy")}) for d in detected_by_clip.values()]
+    keys = ("shared", "distinct", "same_lead", "same_kind", "same_count")
+    return {"clips": len(rows), **{k: sum(r[k] for r in rows) for k in keys}}

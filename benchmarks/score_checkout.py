@@ -27,7 +27,7 @@ def main(argv=None) -> int:
     args = p.parse_args(argv)
     sys.path.insert(0, str(HERE))
     sys.path.insert(0, str(Path(args.checkout).resolve()))
-    from rep_scoring import load_references, model_agreement, score_clip, totals
+    from rep_scoring import agreement_totals, load_references, score_clip, totals
 
     from lunge_screen.pipeline import analyse_series
     from lunge_screen.track.series import LandmarkSeries
@@ -49,10 +49,9 @@ def main(argv=None) -> int:
             f"| {t['views_right']}/{t['views_scored']} |"
         )
     if {"lite", "full", "heavy"} <= set(args.models):
-        rows = [model_agreement({m: d[m] for m in ("lite", "full", "heavy")}) for d in detected.values()]
-        tot = {k: sum(r[k] for r in rows) for k in rows[0]}
+        tot = agreement_totals(detected)
         print(
-            f"\nlite, full and heavy: same rep count on {tot['same_count']}/{len(rows)} clips; {tot['shared']} of "
+            f"\nlite, full and heavy: same rep count on {tot['same_count']}/{tot['clips']} clips; {tot['shared']} of "
             f"{tot['distinct']} distinct reps found by all three; same working leg on {tot['same_lead']}, "
             f"same kind on {tot['same_kind']} of those"
         )

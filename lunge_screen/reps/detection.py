@@ -82,12 +82,16 @@ def _boundary(d: np.ndarray, c: Cycle, fraction: float, step: int) -> int:
     return i
 
 
+def _band_edge(d: np.ndarray, c: Cycle, fraction: float) -> float:
+    """The depth ``fraction`` of the rep's excursion (from its shallower top) above its deepest point."""
+    top = np.nanmax([d[c.start], d[c.end]])
+    return float(d[c.bottom] - fraction * (d[c.bottom] - top))
+
+
 def _bottom_phase(d: np.ndarray, t: np.ndarray, c: Cycle, fraction: float) -> tuple[float, float]:
     """First and last time (s) of the run around the bottom where depth is within ``fraction`` of the
-    rep's excursion from its shallower top: the deepest part of the rep. Its middle is the reported
-    bottom: a flat bottom's argmax moves with the sampling, its middle does not."""
-    top = np.nanmax([d[c.start], d[c.end]])
-    limit = d[c.bottom] - fraction * (d[c.bottom] - top)
+    rep's excursion from its shallower top (:func:`_band_edge`): the deepest part of the rep."""
+    limit = _band_edge(d, c, fraction)
     a = b = c.bottom
     while a > c.start and np.isfinite(d[a - 1]) and d[a - 1] >= limit:
         a -= 1
@@ -108,10 +112,8 @@ def _bottom_time(d: np.ndarray, t: np.ndarray, c: Cycle, fraction: float) -> flo
     cut_off = (np.isnan(c.descent) and a <= t[c.start]) or (np.isnan(c.ascent) and b >= t[c.end])
     if cut_off:
         return float(t[c.bottom])
-    top = np.nanmax([d[c.start], d[c.end]])
-    edge = d[c.bottom] - fraction * (d[c.bottom] - top)
     sel = (t >= a) & (t <= b) & np.isfinite(d)
-    w = np.clip(d[sel] - edge, 0.0, None)
+    w = np.clip(d[sel] - _band_edge(d, c, fraction), 0.0, None)
     return float(np.sum(w * t[sel]) / np.sum(w)) if np.sum(w) > 0 else float(t[c.bottom])
 
 

@@ -114,10 +114,10 @@ def bottom_cues(
         clear[leg] = _med((floor - np.nanmax(w[:, list(foot), 1], axis=1)) / length)
         flex[leg] = _med(knee_flexion(w[:, h], w[:, k], w[:, a]))
     width = _med(np.abs(w[:, L_ANKLE, 0] - w[:, R_ANKLE, 0]) / length)
-    at_bottom = np.asarray(track.image, float)[sel]
-    lowest = {leg: np.nanmax(at_bottom[:, list(foot), 1], axis=1) for leg, (*_, foot) in _LEGS.items()}
+    image = np.asarray(track.image, float)
+    lowest = {leg: np.nanmax(image[sel][:, list(foot), 1], axis=1) for leg, (*_, foot) in _LEGS.items()}
     rise = _med(lowest["left"] - lowest["right"]) / leg_px if leg_px > 0 else np.nan  # image y is down
-    im = np.asarray(track.image, float)[window[0] : window[1] + 1]
+    im = image[window[0] : window[1] + 1]
     motion = {}
     for leg, ankle in (("left", L_ANKLE), ("right", R_ANKLE)):
         xy = im[:, ankle, :2]
@@ -161,6 +161,14 @@ def lifted_foot(c: BottomCues, s: RepSettings = RepSettings()) -> Leg | None:
     return leg
 
 
+def _more_flexed(c: BottomCues, s: RepSettings) -> Leg | None:
+    """The leg whose knee is flexed at least half ``straight_knee_deg`` more than the other's, or ``None``."""
+    fl, fr = c.flexion["left"], c.flexion["right"]
+    if not (np.isfinite(fl) and np.isfinite(fr)) or abs(fl - fr) < s.straight_knee_deg / 2:
+        return None
+    return "left" if fl > fr else "right"
+
+
 def reaching_foot(c: BottomCues, s: RepSettings = RepSettings()) -> Leg | None:
     """The free foot of a single-leg squat that reaches or taps the floor, or ``None``.
 
@@ -170,11 +178,10 @@ def reaching_foot(c: BottomCues, s: RepSettings = RepSettings()) -> Leg | None:
     travels, so it carries little weight. In a stepping lunge (forward, reverse or lateral) the
     foot that steps is a *bent* leg's, so this never names it.
     """
-    fl, fr = c.flexion["left"], c.flexion["right"]
-    if not (np.isfinite(fl) and np.isfinite(fr)) or abs(fl - fr) < s.straight_knee_deg / 2:
+    standing = _more_flexed(c, s)
+    if standing is None:
         return None
-    free: Leg = "right" if fl > fr else "left"
-    standing: Leg = "left" if free == "right" else "right"
+    free: Leg = "right" if standing == "left" else "left"
     m_free, m_stand = c.ankle_motion[free], c.ankle_motion[standing]
     if not (np.isfinite(m_free) and np.isfinite(m_stand)):
         return None
@@ -222,10 +229,8 @@ def _single_leg(c: BottomCues, s: RepSettings, reach: Leg | None = None) -> tupl
         excess = c.ankle_motion[reach] - c.ankle_motion[standing]
         return _lead("single-leg squat", standing, round(_confidence(excess, s.reach_motion), 3), s)
     cl, cr = c.foot_clearance["left"], c.foot_clearance["right"]
-    primary: list[Leg] = []
-    fl, fr = c.flexion["left"], c.flexion["right"]
-    if np.isfinite(fl) and np.isfinite(fr) and abs(fl - fr) >= s.straight_knee_deg / 2:
-        primary.append("left" if fl > fr else "right")
+    knee = _more_flexed(c, s)
+    primary: list[Leg] = [knee] if knee is not None else []
     ml, mr = c.ankle_motion["left"], c.ankle_motion["right"]
     if np.isfinite(ml) and np.isfinite(mr) and max(ml, mr) > 1.5 * min(ml, mr):
         primary.append("left" if ml < mr else "right")
